@@ -1,0 +1,93 @@
+package io.daemonguard.admission;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The container runtimes' API sockets, and the question whether a hostPath reaches one of them. */
+public final class RuntimeSockets {
+
+  /** Where the runtimes put their API sockets by default; {@code /var/run} spellings are covered by aliasing. */
+  public static final List<String> DEFAULT_PATHS = List.of(
+      "/run/docker.sock",
+      "/run/docker/containerd/containerd.sock",
+      "/run/docker/containerd/docker-containerd.sock",
+      "/run/containerd/containerd.sock",
+      "/run/containerd/containerd.sock.ttrpc",
+      "/run/k3s/containerd/containerd.sock",
+      "/run/k0s/containerd.sock",
+      "/run/crio/crio.sock",
+      "/run/cri-dockerd.sock",
+      "/run/dockershim.sock",
+      "/run/podman/podman.sock");
+
+  /** A file with one of these names is a runtime API socket wherever it lives (rootless daemons, custom data roots). */
+  public static final Set<String> SOCKET_NAMES = Set.of(
+      "docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock",
+      "dockershim.sock", "podman.sock", "docker-containerd.sock");
+
+  private static final RuntimeSockets DEFAULTS = new RuntimeSockets(List.of());
+
+  private final List<String> canonicalSockets;
+  /** Each socket in both spellings ({@code /run/x} and {@code /var/run/x}), for the ancestor test. */
+  private final List<String> spelledSockets;
+
+  private RuntimeSockets(Collection<String> extraPaths) {
+    Set<String> canonical = new LinkedHashSet<>();
+    for (String path : DEFAULT_PATHS) {
+      canonical.add(HostPaths.canonical(path));
+    }
+    for (String path : extraPaths) {
+      canonical.add(HostPaths.canonical(path));
+    }
+    this.canonicalSockets = List.copyOf(canonical);
+    List<String> spelled = new ArrayList<>();
+    for (String socket : canonical) {
+      spelled.add(socket);
+      if (socket.startsWith("/run/")) {
+        spelled.add("/var" + socket);
+      }
+    }
+    this.spelledSockets = List.copyOf(spelled);
+  }
+
+  public static RuntimeSockets defaults() {
+    return DEFAULTS;
+  }
+
+  public static RuntimeSockets withExtraPaths(Collection<String> extraPaths) {
+    return extraPaths.isEmpty() ? DEFAULTS : new RuntimeSockets(extraPaths);
+  }
+
+  public List<String> protectedPaths() {
+    return canonicalSockets;
+  }
+
+  /** What a hostPath exposes, if anything: the socket itself, a directory holding one, or a file named like one. */
+  public Optional<SocketExposure> exposure(String hostPath) {
+    String normalized = HostPaths.normalize(hostPath);
+    String canonical = HostPaths.canonical(normalized);
+    for (String socket : canonicalSockets) {
+      if (socket.equals(canonical)) {
+        return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET, socket));
+      }
+    }
+    for (String socket : spelledSockets) {
+      if (HostPaths.isStrictAncestor(normalized, socket) || HostPaths.isStrictAncestor(canonical, socket)) {
+        return Optional.of(new SocketExposure(SocketExposure.Kind.ANCESTOR, socket));
+      }
+    }
+    if (SOCKET_NAMES.contains(HostPaths.lastSegment(normalized))) {
+      return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET_NAME, normalized));
+    }
+    return Optional.empty();
+  }
+
+  /** How a hostPath reaches a runtime socket. */
+  public record SocketExposure(Kind kind, String socket) {
+    public enum Kind { SOCKET, ANCESTOR, SOCKET_NAME }
+  }
+}

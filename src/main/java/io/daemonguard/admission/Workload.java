@@ -1,0 +1,34 @@
+package io.daemonguard.admission;
+
+import java.util.List;
+
+/**
+ * What the rules read of an object: its identity, its containers and its host volumes, each with the field path
+ * where it was found. Everything else in the object is irrelevant to the mission and is never decoded.
+ */
+public record Workload(
+    String kind,
+    String namespace,
+    String name,
+    String serviceAccount,
+    List<Container> containers,
+    List<HostVolume> hostVolumes) {
+
+  public Workload {
+    containers = List.copyOf(containers);
+    hostVolumes = List.copyOf(hostVolumes);
+  }
+
+  /** A container of any sort (regular, init, ephemeral). {@code path} is e.g. {@code spec.initContainers[0]}. */
+  public record Container(String name, String image, String path, boolean privileged, List<String> volumeMounts) {
+    public Container {
+      volumeMounts = List.copyOf(volumeMounts);
+    }
+  }
+
+  /**
+   * A volume backed by a host directory: a pod's {@code hostPath} volume, or a PersistentVolume's {@code hostPath}
+   * or {@code local} source. {@code path} is the field holding the host path.
+   */
+  public record HostVolume(String name, String hostPath, String path) {}
+}

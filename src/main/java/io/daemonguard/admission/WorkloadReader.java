@@ -1,0 +1,204 @@
+package io.daemonguard.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Finds every place a container or a host volume can hide in a Kubernetes object, and reads only those fields. */
+public final class WorkloadReader {
+
+  private static final Set<String> TEMPLATE_KINDS = Set.of(
+      "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController");
+  private static final String[] CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"};
+
+  private WorkloadReader() {}
+
+  /**
+   * Reads an object. {@code defaultNamespace} applies when the object names none (the apiserver fills it from the
+   * request URL, a manifest leaves it to kubectl).
+   */
+  public static Workload read(JsonNode object, String defaultNamespace) {
+    if (object == null || !object.isObject()) {
+      throw new InvalidObjectException("object: expected a JSON object");
+    }
+    return read(object, text(object, "kind", "kind"), defaultNamespace);
+  }
+
+  /** Reads an object whose kind is known from elsewhere (the AdmissionReview's {@code request.kind}). */
+  public static Workload read(JsonNode object, String kind, String defaultNamespace) {
+    if (object == null || !object.isObject()) {
+      throw new InvalidObjectException("object: expected a JSON object");
+    }
+    JsonNode metadata = optionalObject(object, "metadata", "metadata");
+    String namespace = metadata == null ? null : text(metadata, "namespace", "metadata.namespace");
+    if (namespace == null || namespace.isEmpty()) {
+      namespace = defaultNamespace;
+    }
+    String name = metadata == null ? null : text(metadata, "name", "metadata.name");
+    if ((name == null || name.isEmpty()) && metadata != null) {
+      name = text(metadata, "generateName", "metadata.generateName");
+    }
+    List<Workload.Container> containers = new ArrayList<>();
+    List<Workload.HostVolume> volumes = new ArrayList<>();
+    String serviceAccount = null;
+    if (kind == null) {
+      kind = "";
+    }
+    switch (kind) {
+      case "Pod" -> serviceAccount = readPodSpec(object, "spec", containers, volumes);
+      case "EphemeralContainers" -> readContainers(object, "ephemeralContainers", "", containers);
+      case "CronJob" -> serviceAccount = readPodSpec(object, "spec.jobTemplate.spec.template.spec", containers, volumes);
+      case "PodTemplate" -> serviceAccount = readPodSpec(object, "template.spec", containers, volumes);
+      case "PersistentVolume" -> readPersistentVolume(object, volumes);
+      default -> {
+        if (TEMPLATE_KINDS.contains(kind) || hasPodTemplate(object)) {
+          serviceAccount = readPodSpec(object, "spec.template.spec", containers, volumes);
+        }
+      }
+    }
+    return new Workload(kind, namespace, name, serviceAccount, containers, volumes);
+  }
+
+  /** Custom workload kinds (Argo Rollouts, OpenKruise, ...) follow the Deployment shape; read them the same way. */
+  private static boolean hasPodTemplate(JsonNode object) {
+    JsonNode spec = object.path("spec").path("template").path("spec");
+    return spec.isObject() && spec.path("containers").isArray();
+  }
+
+  private static String readPodSpec(
+      JsonNode object, String dottedPath, List<Workload.Container> containers, List<Workload.HostVolume> volumes) {
+    JsonNode spec = object;
+    for (String field : dottedPath.split("\\.")) {
+      JsonNode next = spec.get(field);
+      if (next == null || next.isNull()) {
+        return null;
+      }
+      if (!next.isObject()) {
+        throw new InvalidObjectException(dottedPath + ": expected an object");
+      }
+      spec = next;
+    }
+    String prefix = dottedPath + ".";
+    for (String list : CONTAINER_LISTS) {
+      readContainers(spec, list, prefix, containers);
+    }
+    JsonNode volumeList = array(spec, "volumes", prefix + "volumes");
+    if (volumeList != null) {
+      for (int i = 0; i < volumeList.size(); i++) {
+        String volumePath = prefix + "volumes[" + i + "]";
+        JsonNode volume = element(volumeList, i, volumePath);
+        JsonNode hostPath = optionalObject(volume, "hostPath", volumePath + ".hostPath");
+        if (hostPath != null) {
+          String path = requiredText(hostPath, "path", volumePath + ".hostPath.path");
+          volumes.add(new Workload.HostVolume(text(volume, "name", volumePath + ".name"), path, volumePath + ".hostPath.path"));
+        }
+      }
+    }
+    String serviceAccount = text(spec, "serviceAccountName", prefix + "serviceAccountName");
+    if (serviceAccount == null) {
+      serviceAccount = text(spec, "serviceAccount", prefix + "serviceAccount");
+    }
+    return serviceAccount;
+  }
+
+  private static void readContainers(JsonNode spec, String list, String prefix, List<Workload.Container> out) {
+    JsonNode items = array(spec, list, prefix + list);
+    if (items == null) {
+      return;
+    }
+    for (int i = 0; i < items.size(); i++) {
+      String path = prefix + list + "[" + i + "]";
+      JsonNode container = element(items, i, path);
+      boolean privileged = false;
+      JsonNode securityContext = optionalObject(container, "securityContext", path + ".securityContext");
+      if (securityContext != null) {
+        JsonNode flag = securityContext.get("privileged");
+        if (flag != null && !flag.isNull()) {
+          if (!flag.isBoolean()) {
+            throw new InvalidObjectException(path + ".securityContext.privileged: expected a boolean");
+          }
+          privileged = flag.booleanValue();
+        }
+      }
+      List<String> mounts = new ArrayList<>();
+      JsonNode mountList = array(container, "volumeMounts", path + ".volumeMounts");
+      if (mountList != null) {
+        for (int m = 0; m < mountList.size(); m++) {
+          String mountPath = path + ".volumeMounts[" + m + "]";
+          String mounted = text(element(mountList, m, mountPath), "name", mountPath + ".name");
+          if (mounted != null) {
+            mounts.add(mounted);
+          }
+        }
+      }
+      out.add(new Workload.Container(
+          text(container, "name", path + ".name"), text(container, "image", path + ".image"), path, privileged, mounts));
+    }
+  }
+
+  private static void readPersistentVolume(JsonNode object, List<Workload.HostVolume> volumes) {
+    JsonNode spec = optionalObject(object, "spec", "spec");
+    if (spec == null) {
+      return;
+    }
+    JsonNode metadata = object.get("metadata");
+    String name = metadata == null ? null : metadata.path("name").asText(null);
+    for (String source : new String[] {"hostPath", "local"}) {
+      JsonNode volume = optionalObject(spec, source, "spec." + source);
+      if (volume != null) {
+        String fieldPath = "spec." + source + ".path";
+        volumes.add(new Workload.HostVolume(name, requiredText(volume, "path", fieldPath), fieldPath));
+      }
+    }
+  }
+
+  private static JsonNode optionalObject(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new InvalidObjectException(path + ": expected an object");
+    }
+    return node;
+  }
+
+  private static JsonNode array(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isArray()) {
+      throw new InvalidObjectException(path + ": expected an array");
+    }
+    return node;
+  }
+
+  private static JsonNode element(JsonNode array, int index, String path) {
+    JsonNode node = array.get(index);
+    if (!node.isObject()) {
+      throw new InvalidObjectException(path + ": expected an object");
+    }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new InvalidObjectException(path + ": expected a string");
+    }
+    return node.textValue();
+  }
+
+  private static String requiredText(JsonNode parent, String field, String path) {
+    String value = text(parent, field, path);
+    if (value == null) {
+      throw new InvalidObjectException(path + ": missing");
+    }
+    return value;
+  }
+}

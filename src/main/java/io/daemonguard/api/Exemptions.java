@@ -1,0 +1,41 @@
+package io.daemonguard.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Exemptions {
+  @JsonPropertyDescription("Namespaces whose workloads this policy does not judge.")
+  private List<String> namespaces;
+
+  @JsonPropertyDescription("Service accounts, as namespace/name, whose pods this policy does not judge.")
+  private List<String> serviceAccounts;
+
+  @JsonPropertyDescription("Image patterns (* matches anything) whose containers this policy does not judge.")
+  private List<String> images;
+
+  public List<String> getNamespaces() {
+    return namespaces;
+  }
+
+  public void setNamespaces(List<String> namespaces) {
+    this.namespaces = namespaces;
+  }
+
+  public List<String> getServiceAccounts() {
+    return serviceAccounts;
+  }
+
+  public void setServiceAccounts(List<String> serviceAccounts) {
+    this.serviceAccounts = serviceAccounts;
+  }
+
+  public List<String> getImages() {
+    return images;
+  }
+
+  public void setImages(List<String> images) {
+    this.images = images;
+  }
+}

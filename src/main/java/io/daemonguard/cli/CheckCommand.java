@@ -1,0 +1,244 @@
+package io.daemonguard.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.daemonguard.admission.Action;
+import io.daemonguard.admission.AdmissionEngine;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.Decision;
+import io.daemonguard.admission.DecisionMessages;
+import io.daemonguard.admission.InvalidObjectException;
+import io.daemonguard.admission.Workload;
+import io.daemonguard.admission.WorkloadReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code daemonguard check}: the webhook's judgement on manifests, offline, for CI pipelines. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Evaluates Kubernetes manifests against the admission rules, as the webhook would.",
+        "Exit codes: 0 nothing denied, 1 something denied, 2 bad input or command line."},
+    sortOptions = false)
+public final class CheckCommand implements Callable<Integer> {
+
+  public static final int EXIT_CLEAN = 0;
+  public static final int EXIT_DENIED = 1;
+  public static final int EXIT_BAD_INPUT = 2;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH",
+      description = "YAML or JSON file (several documents and kind: List allowed), a directory (walked for"
+          + " .yaml, .yml and .json files), or - for standard input.")
+  List<String> paths;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or json: one JSON array, one element per object.")
+  String output;
+
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "DaemonSecurityPolicy file(s) to apply instead of the built-in default policy. Repeatable.")
+  List<Path> policyFiles = new ArrayList<>();
+
+  @Option(names = "--namespace", paramLabel = "NS", defaultValue = "default",
+      description = "Namespace for objects that name none (default: ${DEFAULT-VALUE}), as kubectl would apply them.")
+  String namespace;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private InputStream stdin = System.in;
+
+  /** For tests: what {@code -} reads. */
+  CheckCommand withStdin(InputStream in) {
+    this.stdin = in;
+    return this;
+  }
+
+  /** One evaluated object, as printed. */
+  record Result(String file, String kind, String namespace, String name, Decision decision) {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!output.equals("text") && !output.equals("json")) {
+      err.println("daemonguard check: -o " + output + ": expected text or json");
+      return EXIT_BAD_INPUT;
+    }
+    List<AdmissionPolicy> policies;
+    try {
+      policies = policyFiles.isEmpty()
+          ? List.of(AdmissionPolicy.defaultPolicy(null, Set.of()))
+          : PolicyFiles.load(policyFiles);
+    } catch (ManifestReader.ManifestException e) {
+      err.println("daemonguard check: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    }
+    List<String> errors = new ArrayList<>();
+    List<Result> results = new ArrayList<>();
+    for (String path : paths) {
+      for (Source source : sources(path, errors)) {
+        evaluate(source, policies, results, errors);
+      }
+    }
+    if (output.equals("json")) {
+      printJson(out, results);
+    } else {
+      printText(out, results);
+    }
+    out.flush();
+    for (String error : errors) {
+      err.println("daemonguard check: " + error);
+    }
+    err.flush();
+    if (!errors.isEmpty()) {
+      return EXIT_BAD_INPUT;
+    }
+    return results.stream().anyMatch(r -> !r.decision().allowed()) ? EXIT_DENIED : EXIT_CLEAN;
+  }
+
+  private record Source(String name, byte[] content) {}
+
+  private List<Source> sources(String path, List<String> errors) {
+    if (path.equals("-")) {
+      try {
+        return List.of(new Source("<stdin>", stdin.readAllBytes()));
+      } catch (IOException e) {
+        errors.add("<stdin>: cannot read (" + e.getMessage() + ")");
+        return List.of();
+      }
+    }
+    Path file = Path.of(path);
+    if (!Files.exists(file)) {
+      errors.add(path + ": no such file or directory");
+      return List.of();
+    }
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(file)) {
+      try (Stream<Path> walk = Files.walk(file)) {
+        walk.filter(Files::isRegularFile).filter(CheckCommand::isManifest).sorted().forEach(files::add);
+      } catch (IOException e) {
+        errors.add(path + ": cannot walk directory (" + e.getMessage() + ")");
+        return List.of();
+      }
+    } else {
+      files.add(file);
+    }
+    List<Source> sources = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        sources.add(new Source(f.toString(), Files.readAllBytes(f)));
+      } catch (IOException e) {
+        errors.add(f + ": cannot read (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return sources;
+  }
+
+  private static boolean isManifest(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+  }
+
+  private void evaluate(Source source, List<AdmissionPolicy> policies, List<Result> results, List<String> errors) {
+    List<ManifestReader.Manifest> manifests;
+    try {
+      manifests = ManifestReader.read(source.name(), source.content());
+    } catch (ManifestReader.ManifestException e) {
+      errors.add(e.getMessage());
+      return;
+    }
+    for (ManifestReader.Manifest manifest : manifests) {
+      Workload workload;
+      try {
+        boolean clusterScoped = "PersistentVolume".equals(manifest.object().path("kind").asText());
+        workload = WorkloadReader.read(manifest.object(), clusterScoped ? null : namespace);
+      } catch (InvalidObjectException e) {
+        errors.add(source.name() + ": document " + manifest.document() + ": " + e.getMessage());
+        continue;
+      }
+      results.add(new Result(source.name(), workload.kind(), workload.namespace(), workload.name(),
+          AdmissionEngine.evaluate(workload, policies)));
+    }
+  }
+
+  private static void printText(PrintWriter out, List<Result> results) {
+    int denied = 0;
+    int warned = 0;
+    for (Result result : results) {
+      Decision decision = result.decision();
+      String verdict;
+      if (!decision.allowed()) {
+        verdict = "DENY ";
+        denied++;
+      } else if (decision.action() == Action.WARN) {
+        verdict = "WARN ";
+        warned++;
+      } else if (decision.action() == Action.AUDIT) {
+        verdict = "AUDIT";
+      } else {
+        verdict = "PASS ";
+      }
+      Workload subject = new Workload(result.kind(), result.namespace(), result.name(), null, List.of(), List.of());
+      out.println(verdict + " " + result.file() + ": " + DecisionMessages.subject(subject));
+      for (Decision.Finding finding : decision.findings()) {
+        out.println("       " + finding.action().label().toLowerCase(Locale.ROOT) + " " + DecisionMessages.line(finding)
+            + (finding.violation().container() == null ? "" : " container " + finding.violation().container()));
+      }
+    }
+    out.println(results.size() + (results.size() == 1 ? " object" : " objects") + " checked: "
+        + denied + " denied, " + warned + " warned, " + (results.size() - denied) + " allowed");
+  }
+
+  private static void printJson(PrintWriter out, List<Result> results) {
+    try {
+      JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out);
+      json.useDefaultPrettyPrinter();
+      json.writeStartArray();
+      for (Result result : results) {
+        json.writeStartObject();
+        json.writeStringField("file", result.file());
+        json.writeStringField("kind", result.kind());
+        json.writeStringField("namespace", result.namespace());
+        json.writeStringField("name", result.name());
+        json.writeBooleanField("allowed", result.decision().allowed());
+        json.writeArrayFieldStart("violations");
+        for (Decision.Finding finding : result.decision().findings()) {
+          json.writeStartObject();
+          json.writeStringField("rule", finding.violation().rule().id());
+          json.writeStringField("message", finding.violation().message());
+          json.writeStringField("path", finding.violation().path());
+          json.writeStringField("container", finding.violation().container());
+          json.writeStringField("action", finding.action().label());
+          json.writeArrayFieldStart("policies");
+          for (String policy : finding.policies()) {
+            json.writeString(policy);
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.flush();
+      out.println();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

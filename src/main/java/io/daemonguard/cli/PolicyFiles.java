@@ -1,0 +1,65 @@
+package io.daemonguard.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.PolicyCompiler;
+import io.daemonguard.api.DaemonSecurityPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** DaemonSecurityPolicy files for {@code check --policy} and {@code webhook --policy}; a typo is an error, not a no-op. */
+public final class PolicyFiles {
+
+  private static final ObjectMapper STRICT = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  private PolicyFiles() {}
+
+  public static List<AdmissionPolicy> load(List<Path> files) throws ManifestReader.ManifestException {
+    List<AdmissionPolicy> policies = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Path file : files) {
+      byte[] content;
+      try {
+        content = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new ManifestReader.ManifestException(file + ": cannot read policy file (" + e.getClass().getSimpleName() + ")");
+      }
+      for (ManifestReader.Manifest manifest : ManifestReader.read(file.toString(), content)) {
+        String where = file + ": document " + manifest.document();
+        String kind = manifest.object().path("kind").asText();
+        if (!"DaemonSecurityPolicy".equals(kind)) {
+          throw new ManifestReader.ManifestException(where + ": kind " + kind + " is not DaemonSecurityPolicy");
+        }
+        String apiVersion = manifest.object().path("apiVersion").asText();
+        if (!"daemonguard.io/v1alpha1".equals(apiVersion)) {
+          throw new ManifestReader.ManifestException(
+              where + ": apiVersion \"" + apiVersion + "\" is not daemonguard.io/v1alpha1");
+        }
+        AdmissionPolicy policy;
+        try {
+          policy = PolicyCompiler.compile(STRICT.treeToValue(manifest.object(), DaemonSecurityPolicy.class));
+        } catch (IOException e) {
+          String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+              ? jpe.getOriginalMessage() : e.getMessage();
+          throw new ManifestReader.ManifestException(where + ": " + message.replace('\n', ' '));
+        } catch (IllegalArgumentException e) {
+          throw new ManifestReader.ManifestException(where + ": " + e.getMessage());
+        }
+        if (!names.add(policy.name())) {
+          throw new ManifestReader.ManifestException(where + ": a second policy named " + policy.name());
+        }
+        policies.add(policy);
+      }
+    }
+    return policies;
+  }
+}

@@ -1,0 +1,89 @@
+package io.daemonguard.webhook;
+
+import io.daemonguard.admission.Action;
+import io.daemonguard.admission.AdmissionEngine;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.Decision;
+import io.daemonguard.admission.DecisionMessages;
+import io.daemonguard.admission.InvalidObjectException;
+import io.daemonguard.admission.Workload;
+import io.daemonguard.admission.WorkloadReader;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** From an AdmissionReview body to the response body: decode, judge with the engine, encode. No I/O. */
+public final class AdmissionHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
+  /** Prefixed by the apiserver with the webhook's name, e.g. {@code validate.daemonguard.io/violations}. */
+  public static final String AUDIT_ANNOTATION = "violations";
+
+  private final List<AdmissionPolicy> policies;
+  private final WebhookMetrics metrics;
+
+  public AdmissionHandler(List<AdmissionPolicy> policies, WebhookMetrics metrics) {
+    this.policies = List.copyOf(policies);
+    this.metrics = metrics;
+  }
+
+  /** @throws BadRequestException when the body is not an AdmissionReview the webhook can judge */
+  public byte[] handle(byte[] body) {
+    ReviewRequest request;
+    try {
+      request = AdmissionReviewCodec.decode(body);
+    } catch (BadRequestException e) {
+      metrics.request("error", "unknown", "unknown");
+      throw e;
+    }
+    String operation = request.operation();
+    if (request.object() == null || !("CREATE".equals(operation) || "UPDATE".equals(operation))) {
+      metrics.request("allow", request.kind(), operation);
+      return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
+    }
+    Workload workload;
+    try {
+      workload = WorkloadReader.read(request.object(), request.kind(), request.namespace());
+    } catch (InvalidObjectException e) {
+      metrics.request("error", request.kind(), operation);
+      throw new BadRequestException("request.object." + e.getMessage());
+    }
+    Decision decision = AdmissionEngine.evaluate(workload, policies);
+    if (decision.findings().isEmpty()) {
+      metrics.request("allow", request.kind(), operation);
+      return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
+    }
+    metrics.violations(decision, request.kind(), operation);
+    String outcome = decision.action().label().toLowerCase(java.util.Locale.ROOT);
+    if (decision.action() == Action.ENFORCE) {
+      outcome = "deny";
+    }
+    metrics.request(outcome, request.kind(), operation);
+    log(request, workload, decision, outcome);
+    String message = decision.allowed() ? null : DecisionMessages.denial(workload, decision);
+    String audit = DecisionMessages.audit(decision);
+    return AdmissionReviewCodec.encode(
+        request.uid(), decision.allowed(), message, DecisionMessages.warnings(decision),
+        audit.isEmpty() ? Map.of() : Map.of(AUDIT_ANNOTATION, audit));
+  }
+
+  private static void log(ReviewRequest request, Workload workload, Decision decision, String outcome) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    LOG.atInfo()
+        .setMessage("admission " + outcome)
+        .addKeyValue("uid", request.uid())
+        .addKeyValue("operation", request.operation())
+        .addKeyValue("kind", request.kind())
+        .addKeyValue("namespace", workload.namespace())
+        .addKeyValue("name", workload.name())
+        .addKeyValue("user", request.username())
+        .addKeyValue("rules", decision.findings().stream()
+            .map(f -> f.violation().rule().id() + ":" + f.violation().path())
+            .collect(Collectors.joining(",")))
+        .log();
+  }
+}

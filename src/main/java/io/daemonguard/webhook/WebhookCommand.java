@@ -1,0 +1,137 @@
+package io.daemonguard.webhook;
+
+import io.daemonguard.Logging;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.cli.ManifestReader;
+import io.daemonguard.cli.PolicyFiles;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code daemonguard webhook}: the validating admission webhook, HTTPS only. */
+@Command(
+    name = "webhook",
+    mixinStandardHelpOptions = true,
+    description = "Serves AdmissionReview v1 on POST /validate over TLS, with /healthz, /readyz and /metrics.",
+    sortOptions = false)
+public final class WebhookCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookCommand.class);
+  public static final long DEFAULT_MAX_BODY_BYTES = 6L * 1024 * 1024;
+
+  @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
+      description = "PEM certificate chain; re-read when it changes.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", required = true, paramLabel = "FILE",
+      description = "PEM private key (PKCS#8 or PKCS#1); re-read when it changes.")
+  Path tlsKey;
+
+  @Option(names = "--max-body-bytes", defaultValue = "" + DEFAULT_MAX_BODY_BYTES,
+      description = "Largest AdmissionReview accepted; larger ones get 400 (default: ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "DaemonSecurityPolicy file(s) to enforce instead of the built-in default policy. Repeatable.")
+  List<Path> policyFiles = new ArrayList<>();
+
+  @Option(names = "--exempt-namespace", paramLabel = "NS",
+      description = "More namespaces the default policy exempts, beside kube-system and $POD_NAMESPACE. Repeatable.")
+  List<String> exemptNamespaces = new ArrayList<>();
+
+  @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
+      description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
+  double certReloadSeconds;
+
+  @Option(names = "--shutdown-delay", defaultValue = "2", paramLabel = "SECONDS",
+      description = "On SIGTERM, how long to keep serving while not ready, so endpoints drop the pod first"
+          + " (default: ${DEFAULT-VALUE}).")
+  double shutdownDelaySeconds;
+
+  @Option(names = "--log-format", defaultValue = "text", description = "json or text (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      Logging.configure(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": not a port number");
+    }
+    if (maxBodyBytes < 1024) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-body-bytes must be at least 1024");
+    }
+    if (certReloadSeconds <= 0 || shutdownDelaySeconds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--cert-reload-interval must be positive and --shutdown-delay not negative");
+    }
+    List<AdmissionPolicy> policies;
+    String ownNamespace = System.getenv("POD_NAMESPACE");
+    if (policyFiles.isEmpty()) {
+      policies = List.of(AdmissionPolicy.defaultPolicy(ownNamespace, new HashSet<>(exemptNamespaces)));
+    } else {
+      try {
+        policies = PolicyFiles.load(policyFiles);
+      } catch (ManifestReader.ManifestException e) {
+        spec.commandLine().getErr().println("daemonguard webhook: " + e.getMessage());
+        return 2;
+      }
+    }
+    WebhookMetrics metrics = new WebhookMetrics();
+    AdmissionHandler handler = new AdmissionHandler(policies, metrics);
+    int cores = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
+    WebhookServer.Config config = new WebhookServer.Config(host, port, tlsCert, tlsKey, maxBodyBytes,
+        Math.max(100, (long) (certReloadSeconds * 1000)), cores);
+    WebhookServer server;
+    try {
+      server = WebhookServer.start(vertx, config, handler, metrics).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      spec.commandLine().getErr().println("daemonguard webhook: cannot start: " + e.getMessage());
+      vertx.close();
+      return 2;
+    }
+    LOG.atInfo().setMessage("webhook ready").addKeyValue("port", server.port())
+        .addKeyValue("policies", policies.stream().map(AdmissionPolicy::name).toList())
+        .addKeyValue("eventLoops", cores).log();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("SIGTERM: no longer ready, finishing in-flight requests");
+      try {
+        server.markNotReady();
+        Thread.sleep((long) (shutdownDelaySeconds * 1000));
+        server.shutdown(10_000).await(15, TimeUnit.SECONDS);
+        vertx.close().await(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown was not clean: {}", e.toString());
+      }
+      LOG.info("webhook stopped");
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
