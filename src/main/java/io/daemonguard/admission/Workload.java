@@ -19,6 +19,11 @@ public record Workload(
     hostVolumes = List.copyOf(hostVolumes);
   }
 
+  /** The same workload in another namespace: the apiserver's request namespace is the one it authorized. */
+  public Workload withNamespace(String otherNamespace) {
+    return new Workload(kind, otherNamespace, name, serviceAccount, containers, hostVolumes);
+  }
+
   /** A container of any sort (regular, init, ephemeral). {@code path} is e.g. {@code spec.initContainers[0]}. */
   public record Container(String name, String image, String path, boolean privileged, List<String> volumeMounts) {
     public Container {

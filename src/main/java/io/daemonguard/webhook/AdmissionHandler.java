@@ -46,6 +46,9 @@ public final class AdmissionHandler {
     Workload workload;
     try {
       workload = WorkloadReader.read(request.object(), request.kind(), request.namespace());
+      if (request.namespace() != null && !request.namespace().equals(workload.namespace())) {
+        workload = workload.withNamespace(request.namespace());
+      }
     } catch (InvalidObjectException e) {
       metrics.request("error", request.kind(), operation);
       throw new BadRequestException("request.object." + e.getMessage());
