@@ -18,7 +18,7 @@ public record AdmissionPolicy(
     List<ImagePattern> exemptImages) {
 
   public AdmissionPolicy {
-    rules = rules.isEmpty() ? Map.of() : new EnumMap<>(rules);
+    rules = rules.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new EnumMap<>(rules));
     exemptNamespaces = Set.copyOf(exemptNamespaces);
     exemptServiceAccounts = Set.copyOf(exemptServiceAccounts);
     exemptImages = List.copyOf(exemptImages);

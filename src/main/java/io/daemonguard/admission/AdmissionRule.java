@@ -16,10 +16,11 @@ public interface AdmissionRule {
     StringBuilder names = null;
     for (Workload.Container container : workload.containers()) {
       if (container.volumeMounts().contains(volumeName)) {
+        String name = container.name() == null ? "<unnamed>" : container.name();
         if (names == null) {
-          names = new StringBuilder(container.name());
+          names = new StringBuilder(name);
         } else {
-          names.append(',').append(container.name());
+          names.append(',').append(name);
         }
       }
     }

@@ -11,7 +11,7 @@ public final class DecisionMessages {
 
   private DecisionMessages() {}
 
-  /** One line per finding: {@code [rule] field: message (container: c; policy: p)}. */
+  /** One line per finding: {@code [rule] field: message (policy p, q)}. */
   public static String line(Decision.Finding finding) {
     Violation v = finding.violation();
     StringBuilder line = new StringBuilder(160)

@@ -12,6 +12,18 @@ public final class HostPaths {
    * and strips trailing slashes. A relative path is read from the root, as the kubelet would.
    */
   public static String normalize(String path) {
+    return resolve(path, false);
+  }
+
+  /**
+   * Like {@link #normalize} but reads {@code /var/run} as {@code /run}, which it is (a symlink) on every current
+   * distribution, also while resolving: {@code /var/run/..} is the root, as the kernel would find it.
+   */
+  public static String canonical(String path) {
+    return resolve(path, true);
+  }
+
+  private static String resolve(String path, boolean aliasVarRun) {
     Deque<String> segments = new ArrayDeque<>();
     int start = 0;
     int length = path.length();
@@ -27,6 +39,10 @@ public final class HostPaths {
         segments.pollLast();
       } else {
         segments.addLast(segment);
+        if (aliasVarRun && segments.size() == 2 && segment.equals("run") && segments.peekFirst().equals("var")) {
+          segments.clear();
+          segments.addLast("run");
+        }
       }
       start = end + 1;
     }
@@ -38,18 +54,6 @@ public final class HostPaths {
       out.append('/').append(segment);
     }
     return out.toString();
-  }
-
-  /** {@code /var/run} is a symlink to {@code /run} on every current distribution; both name the same directory. */
-  public static String canonical(String path) {
-    String normalized = normalize(path);
-    if (normalized.equals("/var/run")) {
-      return "/run";
-    }
-    if (normalized.startsWith("/var/run/")) {
-      return normalized.substring("/var".length());
-    }
-    return normalized;
   }
 
   /** True when {@code ancestor} is a strict ancestor directory of {@code path}; both already normalized. */

@@ -2,7 +2,7 @@ package io.daemonguard.admission;
 
 import java.util.List;
 
-/** {@code host-root-mount}: a host volume whose path, once normalized, is {@code /}. */
+/** {@code host-root-mount}: a host volume whose path, once normalized ({@code /var/run/..} included), is {@code /}. */
 public final class HostRootMountRule implements AdmissionRule {
   @Override
   public RuleId id() {
@@ -12,7 +12,7 @@ public final class HostRootMountRule implements AdmissionRule {
   @Override
   public void check(Workload workload, AdmissionPolicy policy, List<Violation> out) {
     for (Workload.HostVolume volume : workload.hostVolumes()) {
-      if (HostPaths.normalize(volume.hostPath()).equals("/")) {
+      if (HostPaths.canonical(volume.hostPath()).equals("/")) {
         out.add(new Violation(id(),
             describe(volume) + " mounts the host's root filesystem (path \"" + volume.hostPath() + "\")",
             volume.path(), AdmissionRule.mountedBy(workload, volume.name())));

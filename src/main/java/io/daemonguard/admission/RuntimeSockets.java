@@ -10,7 +10,10 @@ import java.util.Set;
 /** The container runtimes' API sockets, and the question whether a hostPath reaches one of them. */
 public final class RuntimeSockets {
 
-  /** Where the runtimes put their API sockets by default; {@code /var/run} spellings are covered by aliasing. */
+  /**
+   * Where the runtimes put their API sockets by default; {@code /var/run} spellings are covered by aliasing, and a
+   * {@code *} segment stands for any one directory name.
+   */
   public static final List<String> DEFAULT_PATHS = List.of(
       "/run/docker.sock",
       "/run/docker/containerd/containerd.sock",
@@ -22,18 +25,22 @@ public final class RuntimeSockets {
       "/run/crio/crio.sock",
       "/run/cri-dockerd.sock",
       "/run/dockershim.sock",
-      "/run/podman/podman.sock");
+      "/run/podman/podman.sock",
+      // rootless daemons keep their sockets in the user's runtime directory
+      "/run/user/*/docker.sock",
+      "/run/user/*/podman/podman.sock");
 
   /** A file with one of these names is a runtime API socket wherever it lives (rootless daemons, custom data roots). */
   public static final Set<String> SOCKET_NAMES = Set.of(
       "docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock",
-      "dockershim.sock", "podman.sock", "docker-containerd.sock");
+      "dockershim.sock", "podman.sock", "docker-containerd.sock", "containerd.sock.ttrpc");
 
   private static final RuntimeSockets DEFAULTS = new RuntimeSockets(List.of());
 
   private final List<String> canonicalSockets;
+  private final List<String[]> canonicalSegments;
   /** Each socket in both spellings ({@code /run/x} and {@code /var/run/x}), for the ancestor test. */
-  private final List<String> spelledSockets;
+  private final List<String[]> spelledSegments;
 
   private RuntimeSockets(Collection<String> extraPaths) {
     Set<String> canonical = new LinkedHashSet<>();
@@ -44,14 +51,17 @@ public final class RuntimeSockets {
       canonical.add(HostPaths.canonical(path));
     }
     this.canonicalSockets = List.copyOf(canonical);
-    List<String> spelled = new ArrayList<>();
+    List<String[]> exact = new ArrayList<>();
+    List<String[]> spelled = new ArrayList<>();
     for (String socket : canonical) {
-      spelled.add(socket);
+      exact.add(segments(socket));
+      spelled.add(segments(socket));
       if (socket.startsWith("/run/")) {
-        spelled.add("/var" + socket);
+        spelled.add(segments("/var" + socket));
       }
     }
-    this.spelledSockets = List.copyOf(spelled);
+    this.canonicalSegments = List.copyOf(exact);
+    this.spelledSegments = List.copyOf(spelled);
   }
 
   public static RuntimeSockets defaults() {
@@ -69,21 +79,38 @@ public final class RuntimeSockets {
   /** What a hostPath exposes, if anything: the socket itself, a directory holding one, or a file named like one. */
   public Optional<SocketExposure> exposure(String hostPath) {
     String normalized = HostPaths.normalize(hostPath);
-    String canonical = HostPaths.canonical(normalized);
-    for (String socket : canonicalSockets) {
-      if (socket.equals(canonical)) {
-        return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET, socket));
+    String[] normalizedSegments = segments(normalized);
+    String[] canonicalPath = segments(HostPaths.canonical(hostPath));
+    for (int i = 0; i < canonicalSegments.size(); i++) {
+      String[] socket = canonicalSegments.get(i);
+      if (socket.length == canonicalPath.length && matchesPrefix(canonicalPath, socket)) {
+        return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET, canonicalSockets.get(i)));
       }
     }
-    for (String socket : spelledSockets) {
-      if (HostPaths.isStrictAncestor(normalized, socket) || HostPaths.isStrictAncestor(canonical, socket)) {
-        return Optional.of(new SocketExposure(SocketExposure.Kind.ANCESTOR, socket));
+    for (String[] socket : spelledSegments) {
+      if (socket.length > normalizedSegments.length && matchesPrefix(normalizedSegments, socket)
+          || socket.length > canonicalPath.length && matchesPrefix(canonicalPath, socket)) {
+        return Optional.of(new SocketExposure(SocketExposure.Kind.ANCESTOR, "/" + String.join("/", socket)));
       }
     }
     if (SOCKET_NAMES.contains(HostPaths.lastSegment(normalized))) {
       return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET_NAME, normalized));
     }
     return Optional.empty();
+  }
+
+  /** True when every segment of {@code path} matches the socket's segment at the same place ({@code *}: any). */
+  private static boolean matchesPrefix(String[] path, String[] socket) {
+    for (int i = 0; i < path.length; i++) {
+      if (!socket[i].equals("*") && !socket[i].equals(path[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String[] segments(String normalized) {
+    return normalized.equals("/") ? new String[0] : normalized.substring(1).split("/");
   }
 
   /** How a hostPath reaches a runtime socket. */

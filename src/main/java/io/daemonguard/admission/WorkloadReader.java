@@ -69,13 +69,15 @@ public final class WorkloadReader {
   private static String readPodSpec(
       JsonNode object, String dottedPath, List<Workload.Container> containers, List<Workload.HostVolume> volumes) {
     JsonNode spec = object;
+    StringBuilder reached = new StringBuilder();
     for (String field : dottedPath.split("\\.")) {
+      reached.append(reached.length() == 0 ? "" : ".").append(field);
       JsonNode next = spec.get(field);
       if (next == null || next.isNull()) {
         return null;
       }
       if (!next.isObject()) {
-        throw new InvalidObjectException(dottedPath + ": expected an object");
+        throw new InvalidObjectException(reached + ": expected an object");
       }
       spec = next;
     }

@@ -61,6 +61,7 @@ public final class CheckCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private InputStream stdin = System.in;
+  private byte[] stdinContent;
 
   /** For tests: what {@code -} reads. */
   CheckCommand withStdin(InputStream in) {
@@ -116,7 +117,10 @@ public final class CheckCommand implements Callable<Integer> {
   private List<Source> sources(String path, List<String> errors) {
     if (path.equals("-")) {
       try {
-        return List.of(new Source("<stdin>", stdin.readAllBytes()));
+        if (stdinContent == null) {
+          stdinContent = stdin.readAllBytes(); // '-' given twice means the same input, not an empty one
+        }
+        return List.of(new Source("<stdin>", stdinContent));
       } catch (IOException e) {
         errors.add("<stdin>: cannot read (" + e.getMessage() + ")");
         return List.of();
@@ -155,20 +159,15 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private void evaluate(Source source, List<AdmissionPolicy> policies, List<Result> results, List<String> errors) {
-    List<ManifestReader.Manifest> manifests;
-    try {
-      manifests = ManifestReader.read(source.name(), source.content());
-    } catch (ManifestReader.ManifestException e) {
-      errors.add(e.getMessage());
-      return;
-    }
-    for (ManifestReader.Manifest manifest : manifests) {
+    ManifestReader.Parsed parsed = ManifestReader.read(source.name(), source.content());
+    errors.addAll(parsed.errors());
+    for (ManifestReader.Manifest manifest : parsed.manifests()) {
       Workload workload;
       try {
         boolean clusterScoped = "PersistentVolume".equals(manifest.object().path("kind").asText());
         workload = WorkloadReader.read(manifest.object(), clusterScoped ? null : namespace);
       } catch (InvalidObjectException e) {
-        errors.add(source.name() + ": document " + manifest.document() + ": " + e.getMessage());
+        errors.add(manifest.where() + ": " + e.getMessage());
         continue;
       }
       results.add(new Result(source.name(), workload.kind(), workload.namespace(), workload.name(),

@@ -2,20 +2,27 @@ package io.daemonguard.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Reads manifests as people write them: YAML or JSON, several documents in one file, {@code kind: List} with
- * {@code items}. Every error names the source and the document.
+ * Reads manifests as people write them and kubectl reads them: YAML (merge keys and anchors resolved) or JSON,
+ * several documents in one file, {@code kind: List} with {@code items}. Every error names the source and the
+ * document; the documents that could be read are kept beside the errors.
  */
 public final class ManifestReader {
 
@@ -24,15 +31,18 @@ public final class ManifestReader {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build());
-  private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
 
   private ManifestReader() {}
 
-  /** One object of a manifest: where it came from ({@code document} counts from 1) and its tree. */
-  public record Manifest(String source, int document, JsonNode object) {}
+  /** One object of a manifest: where it came from ({@code document} counts from 1, {@code item} is its List index). */
+  public record Manifest(String source, int document, Integer item, JsonNode object) {
+    public String where() {
+      return source + ": document " + document + (item == null ? "" : ": items[" + item + "]");
+    }
+  }
+
+  /** What a source held: the objects read and the errors met, each error naming the source and document. */
+  public record Parsed(List<Manifest> manifests, List<String> errors) {}
 
   /** Thrown with a message that names the source and, where known, the document. */
   public static final class ManifestException extends Exception {
@@ -41,42 +51,103 @@ public final class ManifestReader {
     }
   }
 
-  public static List<Manifest> read(String source, byte[] content) throws ManifestException {
-    ObjectMapper mapper = looksLikeJson(content) ? JSON : YAML;
-    List<Manifest> manifests = new ArrayList<>();
-    int document = 0;
-    try (JsonParser parser = mapper.createParser(content);
-        MappingIterator<JsonNode> documents = mapper.readValues(parser, JsonNode.class)) {
-      while (true) {
-        document++;
-        JsonNode node;
-        try {
-          if (!documents.hasNextValue()) {
-            break;
-          }
-          node = documents.nextValue();
-        } catch (IOException | RuntimeException e) {
-          throw new ManifestException(source + ": document " + document + ": " + describe(e));
-        }
-        if (node == null || node.isNull() || node.isMissingNode()) {
-          continue; // an empty document between two '---'
-        }
-        add(source, document, node, manifests);
-      }
-    } catch (IOException e) {
-      throw new ManifestException(source + ": " + describe(e));
+  /** Reads everything or fails on the first error (policy files: nothing may be half-read). */
+  public static List<Manifest> readStrict(String source, byte[] content) throws ManifestException {
+    Parsed parsed = read(source, content);
+    if (!parsed.errors().isEmpty()) {
+      throw new ManifestException(parsed.errors().get(0));
     }
-    return manifests;
+    return parsed.manifests();
   }
 
-  private static void add(String source, int document, JsonNode node, List<Manifest> out) throws ManifestException {
+  public static Parsed read(String source, byte[] content) {
+    List<Manifest> manifests = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    if (looksLikeJson(content)) {
+      readJson(source, content, manifests, errors);
+    } else {
+      readYaml(source, content, manifests, errors);
+    }
+    return new Parsed(manifests, errors);
+  }
+
+  private static void readJson(String source, byte[] content, List<Manifest> manifests, List<String> errors) {
+    int document = 0;
+    try (JsonParser parser = JSON.createParser(content);
+        MappingIterator<JsonNode> documents = JSON.readValues(parser, JsonNode.class)) {
+      while (true) {
+        document++;
+        try {
+          if (!documents.hasNextValue()) {
+            return;
+          }
+          add(source, document, documents.nextValue(), manifests, errors);
+        } catch (IOException | RuntimeException e) {
+          // a JSON syntax error leaves no place to resume from
+          errors.add(source + ": document " + document + ": " + describe(e));
+          return;
+        }
+      }
+    } catch (IOException e) {
+      errors.add(source + ": " + describe(e));
+    }
+  }
+
+  private static void readYaml(String source, byte[] content, List<Manifest> manifests, List<String> errors) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(content)).toString();
+    } catch (CharacterCodingException e) {
+      errors.add(source + ": not valid UTF-8");
+      return;
+    }
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setNestingDepthLimit(MAX_DEPTH);
+    options.setCodePointLimit(64 * 1024 * 1024);
+    options.setMaxAliasesForCollections(100);
+    Yaml yaml = new Yaml(new SafeConstructor(options));
+    int document = 0;
+    Iterator<Object> documents = yaml.loadAll(text).iterator();
+    while (true) {
+      document++;
+      Object value;
+      try {
+        if (!documents.hasNext()) {
+          return;
+        }
+        value = documents.next();
+      } catch (RuntimeException e) {
+        // a YAML syntax error leaves no place to resume from
+        errors.add(source + ": document " + document + ": " + describe(e));
+        return;
+      }
+      JsonNode node;
+      try {
+        node = JSON.valueToTree(value);
+      } catch (IllegalArgumentException e) {
+        errors.add(source + ": document " + document + ": " + describe(e));
+        continue;
+      }
+      add(source, document, node, manifests, errors);
+    }
+  }
+
+  private static void add(String source, int document, JsonNode node, List<Manifest> out, List<String> errors) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return; // an empty document: a bare '---', a comment, a trailing separator
+    }
     String where = source + ": document " + document;
     if (!node.isObject()) {
-      throw new ManifestException(where + ": expected a Kubernetes object, found " + node.getNodeType().name().toLowerCase());
+      errors.add(where + ": expected a Kubernetes object, found " + node.getNodeType().name().toLowerCase());
+      return;
     }
     JsonNode kind = node.get("kind");
     if (kind == null || !kind.isTextual() || kind.textValue().isEmpty()) {
-      throw new ManifestException(where + ": has no kind");
+      errors.add(where + ": has no kind");
+      return;
     }
     if (kind.textValue().equals("List") || kind.textValue().endsWith("List") && node.has("items")) {
       JsonNode items = node.get("items");
@@ -84,19 +155,20 @@ public final class ManifestReader {
         return;
       }
       if (!items.isArray()) {
-        throw new ManifestException(where + ": items is not a list");
+        errors.add(where + ": items is not a list");
+        return;
       }
       for (int i = 0; i < items.size(); i++) {
         JsonNode item = items.get(i);
-        String itemWhere = where + ": items[" + i + "]";
         if (!item.isObject() || !item.path("kind").isTextual()) {
-          throw new ManifestException(itemWhere + ": expected a Kubernetes object with a kind");
+          errors.add(where + ": items[" + i + "]: expected a Kubernetes object with a kind");
+          continue;
         }
-        out.add(new Manifest(source, document, item));
+        out.add(new Manifest(source, document, i, item));
       }
       return;
     }
-    out.add(new Manifest(source, document, node));
+    out.add(new Manifest(source, document, null, node));
   }
 
   private static boolean looksLikeJson(byte[] content) {
@@ -110,12 +182,12 @@ public final class ManifestReader {
   }
 
   private static String describe(Throwable e) {
-    String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-        ? jpe.getOriginalMessage() + locationOf(jpe) : e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
+    String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() + locationOf(jpe) : e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.replaceAll("\\s*\\n\\s*", " ").trim();
   }
 
-  private static String locationOf(com.fasterxml.jackson.core.JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+  private static String locationOf(JsonProcessingException e) {
+    return e.getLocation() == null ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
   }
 }

@@ -33,8 +33,13 @@ public final class PolicyFiles {
       } catch (IOException e) {
         throw new ManifestReader.ManifestException(file + ": cannot read policy file (" + e.getClass().getSimpleName() + ")");
       }
-      for (ManifestReader.Manifest manifest : ManifestReader.read(file.toString(), content)) {
-        String where = file + ": document " + manifest.document();
+      List<ManifestReader.Manifest> manifests = ManifestReader.readStrict(file.toString(), content);
+      if (manifests.isEmpty()) {
+        // an empty policy file must not silently switch the checks off
+        throw new ManifestReader.ManifestException(file + ": holds no DaemonSecurityPolicy");
+      }
+      for (ManifestReader.Manifest manifest : manifests) {
+        String where = manifest.where();
         String kind = manifest.object().path("kind").asText();
         if (!"DaemonSecurityPolicy".equals(kind)) {
           throw new ManifestReader.ManifestException(where + ": kind " + kind + " is not DaemonSecurityPolicy");

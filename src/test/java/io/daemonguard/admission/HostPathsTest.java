@@ -1,0 +1,106 @@
+package io.daemonguard.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HostPathsTest {
+
+  @ParameterizedTest(name = "normalize(\"{0}\") = \"{1}\"")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      // the root in every spelling
+      "/                            | /",
+      "//                           | /",
+      "///                          | /",
+      "/.                           | /",
+      "/./                          | /",
+      "/..                          | /",
+      "/../..                       | /",
+      "/../../..                    | /",
+      "///.//                       | /",
+      "/var/..                      | /",
+      "/tmp/../..                   | /",
+      "/./././                      | /",
+      // empty and relative paths are read from the root
+      "\"\"                         | /",
+      ".                            | /",
+      "..                           | /",
+      "var/run                      | /var/run",
+      "./var/run/                   | /var/run",
+      "../etc                       | /etc",
+      // repeated and trailing slashes, dot segments
+      "/var//run/                   | /var/run",
+      "/var/./run                   | /var/run",
+      "/var/run/                    | /var/run",
+      "/var/run//                   | /var/run",
+      "//var///run////docker.sock   | /var/run/docker.sock",
+      "/var/run/../run/docker.sock  | /var/run/docker.sock",
+      "/var/run/./docker.sock       | /var/run/docker.sock",
+      "/a/b/c/../../d               | /a/d",
+      "/a/../../b                   | /b",
+      // names that only look like dots are ordinary segments
+      "/...                         | /...",
+      "/.hidden/..x/x..             | /.hidden/..x/x..",
+      "/run/docker.sock             | /run/docker.sock",
+  })
+  void normalize(String path, String expected) {
+    assertThat(HostPaths.normalize(path)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "canonical(\"{0}\") = \"{1}\"")
+  @CsvSource(delimiter = '|', value = {
+      "/var/run                     | /run",
+      "/var/run/                    | /run",
+      "/var//run                    | /run",
+      "/var/./run/.                 | /run",
+      "/var/run/docker.sock         | /run/docker.sock",
+      "//var/run/docker.sock        | /run/docker.sock",
+      "/var/run/../run/docker.sock  | /run/docker.sock",
+      "/var/run/crio/crio.sock      | /run/crio/crio.sock",
+      "/run                         | /run",
+      "/run/                        | /run",
+      "/run//                       | /run",
+      "/run/docker.sock             | /run/docker.sock",
+      // neighbours of /var/run are not aliases
+      "/var/runner                  | /var/runner",
+      "/var/run2                    | /var/run2",
+      "/var/run2/docker.sock        | /var/run2/docker.sock",
+      "/var                         | /var",
+      "/run2                        | /run2",
+      "/                            | /",
+      "/var/..                      | /",
+      "var/run                      | /run",
+  })
+  void canonical(String path, String expected) {
+    assertThat(HostPaths.canonical(path)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "isStrictAncestor({0}, {1}) = {2}")
+  @CsvSource(delimiter = '|', value = {
+      "/          | /run/docker.sock  | true",
+      "/          | /                 | false",
+      "/run       | /run/docker.sock  | true",
+      "/run       | /run              | false",
+      "/run       | /run2/docker.sock | false",
+      "/ru        | /run/docker.sock  | false",
+      "/var       | /var/run/x.sock   | true",
+      "/var/run   | /var/runner/x     | false",
+      "/run/docker.sock | /run        | false",
+      "/run/containerd | /run/containerd/containerd.sock | true",
+  })
+  void isStrictAncestor(String ancestor, String path, boolean expected) {
+    assertThat(HostPaths.isStrictAncestor(ancestor, path)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "lastSegment({0}) = \"{1}\"")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "/                    | \"\"",
+      "/run                 | run",
+      "/run/docker.sock     | docker.sock",
+      "/a/b/c               | c",
+  })
+  void lastSegment(String normalized, String expected) {
+    assertThat(HostPaths.lastSegment(normalized)).isEqualTo(expected);
+  }
+}

@@ -1,0 +1,57 @@
+package io.daemonguard.e2e;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+
+/** The cluster e2e/run prepared: its kubeconfig and where daemonguard was installed, from system properties. */
+final class E2eCluster {
+  static final String PAUSE_IMAGE = "k8s.gcr.io/pause:3.2";
+  static final String WEBHOOK_NAME = "validate.daemonguard.io";
+
+  final KubernetesClient client;
+  final String namespace = System.getProperty("e2e.namespace", "daemonguard-system");
+  final String release = System.getProperty("e2e.release", "daemonguard");
+
+  E2eCluster() throws IOException {
+    String kubeconfig = System.getProperty("e2e.kubeconfig", System.getenv("KUBECONFIG"));
+    if (kubeconfig == null) {
+      throw new IllegalStateException("e2e tests need -De2e.kubeconfig=FILE; run them through e2e/run");
+    }
+    Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
+    config.setRequestTimeout(30_000);
+    client = new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** A fresh namespace with its default ServiceAccount in place (pods are refused before it exists). */
+  String newNamespace(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels("daemonguard.io/e2e", "true").endMetadata().build();
+    client.namespaces().resource(namespace).create();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+        client.serviceAccounts().inNamespace(name).withName("default").get() != null);
+    return name;
+  }
+
+  void deleteNamespace(String name) {
+    client.namespaces().withName(name).delete();
+  }
+
+  int minorVersion() {
+    return Integer.parseInt(client.getKubernetesVersion().getMinor().replaceAll("[^0-9]", ""));
+  }
+
+  boolean running(Pod pod) {
+    return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+  }
+}
