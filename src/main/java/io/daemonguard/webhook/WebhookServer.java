@@ -61,6 +61,10 @@ public final class WebhookServer {
     TlsFiles tls;
     try {
       tls = TlsFiles.read(config.certFile(), config.keyFile());
+      tls.checkPair(vertx);
+    } catch (java.security.GeneralSecurityException e) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "--tls-cert " + config.certFile() + " and --tls-key " + config.keyFile() + ": " + e.getMessage(), e));
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
@@ -122,6 +126,14 @@ public final class WebhookServer {
       return Future.succeededFuture(false);
     }
     if (tls.fingerprint().equals(fingerprint)) {
+      return Future.succeededFuture(false);
+    }
+    try {
+      tls.checkPair(vertx);
+    } catch (java.security.GeneralSecurityException e) {
+      // one file replaced before the other; the next tick sees the finished pair
+      LOG.atInfo().setMessage("certificate files changed but are not a usable pair yet, keeping the current one")
+          .addKeyValue("error", e.getMessage()).log();
       return Future.succeededFuture(false);
     }
     ServerSSLOptions ssl = new ServerSSLOptions()
