@@ -79,11 +79,15 @@ class AdmissionE2eTest {
   }
 
   private void assertRefused(Runnable create, String... expected) {
+    assertRefusedBy(E2eCluster.WEBHOOK_NAME, create, expected);
+  }
+
+  private void assertRefusedBy(String webhook, Runnable create, String... expected) {
     assertThatThrownBy(create::run)
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> {
           String message = e.getMessage();
-          assertThat(message).contains("admission webhook \"" + E2eCluster.WEBHOOK_NAME + "\" denied the request");
+          assertThat(message).contains("admission webhook \"" + webhook + "\" denied the request");
           assertThat(message).contains("daemonguard:");
           for (String part : expected) {
             assertThat(message).contains(part);
@@ -92,7 +96,8 @@ class AdmissionE2eTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "//", "/.", "/./", "/var/..", "///"})
+  // the apiserver itself refuses any path with "..", so only the spellings it lets through reach the webhook
+  @ValueSource(strings = {"/", "//", "/.", "/./", "/./.", "///"})
   @Order(1)
   void hostRootInAnySpellingIsRefused(String path) {
     String name = "root-" + Math.abs(path.hashCode());
@@ -169,8 +174,8 @@ class AdmissionE2eTest {
     PersistentVolume pv = new PersistentVolumeBuilder().withNewMetadata().withName("dg-e2e-root-pv")
         .addToLabels("daemonguard.io/e2e", "true").endMetadata()
         .withNewSpec().withCapacity(Map.of("storage", new Quantity("1Gi"))).withAccessModes("ReadWriteOnce")
-        .withNewHostPath().withPath("/var/..").endHostPath().endSpec().build();
-    assertRefused(() -> cluster.client.persistentVolumes().resource(pv).create(),
+        .withNewHostPath().withPath("//.").endHostPath().endSpec().build();
+    assertRefusedBy(E2eCluster.CLUSTER_WEBHOOK_NAME, () -> cluster.client.persistentVolumes().resource(pv).create(),
         "[host-root-mount] spec.hostPath.path");
   }
 

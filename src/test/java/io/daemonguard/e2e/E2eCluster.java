@@ -17,6 +17,8 @@ import org.awaitility.Awaitility;
 final class E2eCluster {
   static final String PAUSE_IMAGE = "k8s.gcr.io/pause:3.2";
   static final String WEBHOOK_NAME = "validate.daemonguard.io";
+  /** Cluster-scoped objects (PersistentVolumes) go through a second webhook without a namespaceSelector. */
+  static final String CLUSTER_WEBHOOK_NAME = "validate-cluster.daemonguard.io";
 
   final KubernetesClient client;
   final String namespace = System.getProperty("e2e.namespace", "daemonguard-system");
