@@ -1,0 +1,284 @@
+package io.daemonguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Faults in the real cluster, under a stream of pod creations: a webhook pod dies, the certificate is rotated, every
+ * webhook pod is gone. Nothing may fail that should pass, and nothing may pass that should fail.
+ */
+@Tag("e2e")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsE2eTest {
+
+  private static final String APP_LABEL = "app.kubernetes.io/name";
+  private E2eCluster cluster;
+  private String ns;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    cluster = new E2eCluster();
+    ns = cluster.newNamespace("dg-faults");
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (cluster != null) {
+      cluster.deleteNamespace(ns);
+      cluster.client.close();
+    }
+  }
+
+  /** What a stream of creations saw: good pods refused, bad pods admitted, bad pods refused for another reason. */
+  record StreamResult(int good, int bad, List<String> goodRefused, List<String> badAdmitted, List<String> badOther) {}
+
+  /** Creates pods (half privileged) until {@code stop} is set; pods name no real node, so no kubelet runs them. */
+  private StreamResult stream(AtomicBoolean stop, Duration pause) throws InterruptedException {
+    int good = 0;
+    int bad = 0;
+    List<String> goodRefused = new ArrayList<>();
+    List<String> badAdmitted = new ArrayList<>();
+    List<String> badOther = new ArrayList<>();
+    for (int i = 0; !stop.get(); i++) {
+      boolean privileged = i % 2 == 1;
+      String name = "s-" + System.nanoTime();
+      Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
+          .withNodeName("dg-faults-no-such-node")
+          .addNewContainer().withName("app").withImage(E2eCluster.PAUSE_IMAGE)
+          .withNewSecurityContext().withPrivileged(privileged).endSecurityContext().endContainer()
+          .endSpec().build();
+      try {
+        cluster.client.pods().inNamespace(ns).resource(pod).create();
+        if (privileged) {
+          badAdmitted.add(name);
+        }
+        cluster.client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+      } catch (KubernetesClientException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!privileged) {
+          goodRefused.add(message);
+        } else if (!message.contains("[privileged-container]")) {
+          badOther.add(message);
+        }
+      }
+      if (privileged) {
+        bad++;
+      } else {
+        good++;
+      }
+      Thread.sleep(pause.toMillis());
+    }
+    return new StreamResult(good, bad, goodRefused, badAdmitted, badOther);
+  }
+
+  private Deployment webhookDeployment() {
+    return cluster.client.apps().deployments().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard")
+        .list().getItems().get(0);
+  }
+
+  private void awaitAllReady(int replicas) {
+    String name = webhookDeployment().getMetadata().getName();
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      Deployment current = cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).get();
+      assertThat(current.getStatus().getReadyReplicas()).isEqualTo(replicas);
+      assertThat(current.getStatus().getReplicas()).isEqualTo(replicas);
+    });
+  }
+
+  @Test
+  @Order(1)
+  void killingAWebhookPodDuringAStreamOfCreatesLosesNothing() throws Exception {
+    int replicas = webhookDeployment().getSpec().getReplicas();
+    assertThat(replicas).isGreaterThanOrEqualTo(2);
+    awaitAllReady(replicas);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread killer = new Thread(() -> {
+      try {
+        Thread.sleep(3000);
+        Pod victim = cluster.client.pods().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard").list()
+            .getItems().get(0);
+        // what a node drain or an eviction does: SIGTERM, then the pod is gone
+        cluster.client.pods().inNamespace(cluster.namespace).withName(victim.getMetadata().getName()).delete();
+        awaitAllReady(replicas);
+        Thread.sleep(3000);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        stop.set(true);
+      }
+    });
+    killer.start();
+    StreamResult result = stream(stop, Duration.ofMillis(20));
+    killer.join();
+    System.out.printf("pod kill under load: %d good and %d privileged creations%n", result.good(), result.bad());
+    assertThat(result.goodRefused()).as("good pods refused").isEmpty();
+    assertThat(result.badAdmitted()).as("privileged pods admitted").isEmpty();
+    assertThat(result.badOther()).as("privileged pods refused without our message").isEmpty();
+    assertThat(result.good()).isGreaterThan(50);
+  }
+
+  @Test
+  @Order(2)
+  void rotatingTheWebhookCertificateDuringLoadCausesNoErrors() throws Exception {
+    String release = cluster.release;
+    Secret ca = cluster.client.secrets().inNamespace(cluster.namespace).withName(release + "-ca").get();
+    Secret tls = cluster.client.secrets().inNamespace(cluster.namespace).withName(release + "-tls").get();
+    assertThat(ca).as("the chart's CA secret").isNotNull();
+    assertThat(tls).as("the chart's TLS secret").isNotNull();
+    String serial = newServingCertificate(ca, tls);
+    List<Pod> pods = cluster.client.pods().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard").list()
+        .getItems();
+
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread watcher = new Thread(() -> {
+      try {
+        // the kubelet refreshes Secret volumes within about a minute; each pod logs the reload
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).until(() -> pods.stream()
+            .allMatch(p -> cluster.client.pods().inNamespace(cluster.namespace).withName(p.getMetadata().getName())
+                .getLog().contains("certificate reloaded")));
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        stop.set(true);
+      }
+    });
+    watcher.start();
+    StreamResult result = stream(stop, Duration.ofMillis(100));
+    watcher.join();
+    System.out.printf("certificate rotation under load: %d good and %d privileged creations, new serial %s%n",
+        result.good(), result.bad(), serial);
+    assertThat(result.goodRefused()).as("good pods refused (TLS errors show here)").isEmpty();
+    assertThat(result.badAdmitted()).isEmpty();
+    assertThat(result.badOther()).isEmpty();
+    for (Pod pod : pods) {
+      assertThat(cluster.client.pods().inNamespace(cluster.namespace).withName(pod.getMetadata().getName()).getLog())
+          .contains("certificate reloaded");
+    }
+  }
+
+  /** Signs a new serving certificate with the chart's CA and writes it into the webhook's TLS secret. */
+  private String newServingCertificate(Secret ca, Secret tls) throws Exception {
+    X509Certificate caCert = new JcaX509CertificateConverter().getCertificate(
+        (X509CertificateHolder) new PEMParser(new StringReader(decode(ca, "tls.crt"))).readObject());
+    Object keyObject = new PEMParser(new StringReader(decode(ca, "tls.key"))).readObject();
+    PrivateKey caKey = keyObject instanceof PEMKeyPair pair
+        ? new JcaPEMKeyConverter().getKeyPair(pair).getPrivate()
+        : new JcaPEMKeyConverter().getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) keyObject);
+    X509Certificate old = new JcaX509CertificateConverter().getCertificate(
+        (X509CertificateHolder) new PEMParser(new StringReader(decode(tls, "tls.crt"))).readObject());
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair keys = generator.generateKeyPair();
+    Instant now = Instant.now();
+    BigInteger serial = BigInteger.valueOf(now.toEpochMilli());
+    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial,
+        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(30))),
+        X500Name.getInstance(old.getSubjectX500Principal().getEncoded()), keys.getPublic());
+    String service = cluster.release + "." + cluster.namespace;
+    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+        new GeneralName(GeneralName.dNSName, cluster.release), new GeneralName(GeneralName.dNSName, service),
+        new GeneralName(GeneralName.dNSName, service + ".svc"),
+        new GeneralName(GeneralName.dNSName, service + ".svc.cluster.local")}));
+    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+        builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKey)));
+    Secret updated = new SecretBuilder(tls)
+        .addToData("tls.crt", encode(pem(cert)))
+        .addToData("tls.key", encode(pem(keys.getPrivate())))
+        .build();
+    cluster.client.secrets().inNamespace(cluster.namespace).resource(updated).update();
+    return serial.toString(16);
+  }
+
+  private static String decode(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String pem(Object object) throws Exception {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(object);
+    }
+    return out.toString();
+  }
+
+  @Test
+  @Order(3)
+  void withEveryWebhookPodGoneTheClusterFailsClosedAndRecovers() {
+    String name = webhookDeployment().getMetadata().getName();
+    int replicas = webhookDeployment().getSpec().getReplicas();
+    cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).scale(0);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client.pods().inNamespace(cluster.namespace)
+          .withLabel(APP_LABEL, "daemonguard").list().getItems().isEmpty());
+      // failurePolicy Fail: without a webhook nothing is admitted in judged namespaces, not even a good pod
+      Pod good = new PodBuilder().withNewMetadata().withName("while-gone").endMetadata().withNewSpec()
+          .withNodeName("dg-faults-no-such-node").addNewContainer().withName("app").withImage(E2eCluster.PAUSE_IMAGE)
+          .endContainer().endSpec().build();
+      assertThatThrownBy(() -> cluster.client.pods().inNamespace(ns).resource(good).create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("failed calling webhook \"" + E2eCluster.WEBHOOK_NAME + "\"");
+      // its own namespace is excluded by the webhook configuration, so it can always heal itself
+      Pod own = new PodBuilder(good).editMetadata().withName("dg-faults-own").endMetadata().build();
+      cluster.client.pods().inNamespace(cluster.namespace).resource(own).create();
+      cluster.client.pods().inNamespace(cluster.namespace).withName("dg-faults-own").withGracePeriod(0).delete();
+    } finally {
+      cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).scale(replicas);
+    }
+    awaitAllReady(replicas);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      String pod = "back-" + System.nanoTime();
+      cluster.client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(pod).endMetadata()
+          .withNewSpec().withNodeName("dg-faults-no-such-node").addNewContainer().withName("app")
+          .withImage(E2eCluster.PAUSE_IMAGE).endContainer().endSpec().build()).create();
+    });
+  }
+}
