@@ -13,8 +13,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -63,17 +67,27 @@ public final class ManifestReader {
   public static Parsed read(String source, byte[] content) {
     List<Manifest> manifests = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    String text;
+    try {
+      // strictly, for JSON too: Jackson reading bytes takes overlong forms and encoded surrogates, guesses UTF-16
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(content)).toString();
+    } catch (CharacterCodingException e) {
+      errors.add(source + ": not valid UTF-8");
+      return new Parsed(manifests, errors);
+    }
     if (looksLikeJson(content)) {
-      readJson(source, content, manifests, errors);
+      readJson(source, text, manifests, errors);
     } else {
-      readYaml(source, content, manifests, errors);
+      readYaml(source, text, manifests, errors);
     }
     return new Parsed(manifests, errors);
   }
 
-  private static void readJson(String source, byte[] content, List<Manifest> manifests, List<String> errors) {
+  private static void readJson(String source, String text, List<Manifest> manifests, List<String> errors) {
     int document = 0;
-    try (JsonParser parser = JSON.createParser(content);
+    try (JsonParser parser = JSON.createParser(text);
         MappingIterator<JsonNode> documents = JSON.readValues(parser, JsonNode.class)) {
       while (true) {
         document++;
@@ -93,16 +107,7 @@ public final class ManifestReader {
     }
   }
 
-  private static void readYaml(String source, byte[] content, List<Manifest> manifests, List<String> errors) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(content)).toString();
-    } catch (CharacterCodingException e) {
-      errors.add(source + ": not valid UTF-8");
-      return;
-    }
+  private static void readYaml(String source, String text, List<Manifest> manifests, List<String> errors) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setNestingDepthLimit(MAX_DEPTH);
@@ -126,6 +131,7 @@ public final class ManifestReader {
       }
       JsonNode node;
       try {
+        checkExpansion(value, 0, new IdentityHashMap<>(), text.length() / 2L + MAX_ALIAS_EXPANSION);
         node = JSON.valueToTree(value);
       } catch (IllegalArgumentException e) {
         errors.add(source + ": document " + document + ": " + describe(e));
@@ -134,6 +140,54 @@ public final class ManifestReader {
       add(source, document, node, manifests, errors);
     }
   }
+
+  /** What aliases may add to a document, in values; an alias-free document never comes near its own limit. */
+  static final long MAX_ALIAS_EXPANSION = 1_000_000;
+
+  /**
+   * Aliases share nodes, and building the tree copies each share: a few hundred bytes of nested aliases (a billion
+   * laughs) would expand to billions of values, and an alias inside its own anchor to an endless tree. Both are refused
+   * before the tree is built, visiting each shared node once. Returns the node's height and expanded size (capped just
+   * above {@code limit}).
+   */
+  private static long[] checkExpansion(Object value, int depth, Map<Object, long[]> seen, long limit) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("nesting depth exceeds " + MAX_DEPTH + " once aliases are expanded"
+          + " (is an alias inside its own anchor?)");
+    }
+    Collection<?> children;
+    if (value instanceof Map<?, ?> map) {
+      List<Object> both = new ArrayList<>(map.keySet());
+      both.addAll(map.values());
+      children = both;
+    } else if (value instanceof Collection<?> collection) {
+      children = collection;
+    } else if (value instanceof Object[] array) {
+      children = Arrays.asList(array);
+    } else {
+      return LEAF;
+    }
+    long[] known = seen.get(value);
+    if (known == null) {
+      long height = 0;
+      long size = 1;
+      for (Object child : children) {
+        long[] measured = checkExpansion(child, depth + 1, seen, limit);
+        height = Math.max(height, measured[0] + 1);
+        size = Math.min(limit + 1, size + measured[1]);
+      }
+      known = new long[] {height, size};
+      seen.put(value, known);
+    } else if (depth + known[0] > MAX_DEPTH) {
+      throw new IllegalArgumentException("nesting depth exceeds " + MAX_DEPTH + " once aliases are expanded");
+    }
+    if (known[1] > limit) {
+      throw new IllegalArgumentException("aliases expand the document to more than " + limit + " values");
+    }
+    return known;
+  }
+
+  private static final long[] LEAF = {0, 1};
 
   private static void add(String source, int document, JsonNode node, List<Manifest> out, List<String> errors) {
     if (node == null || node.isNull() || node.isMissingNode()) {

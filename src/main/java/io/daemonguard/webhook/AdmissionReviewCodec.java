@@ -2,16 +2,25 @@ package io.daemonguard.webhook;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** AdmissionReview {@code admission.k8s.io/v1}: strict decoding of what the apiserver sends, and the response. */
@@ -20,20 +29,29 @@ public final class AdmissionReviewCodec {
   public static final String API_VERSION = "admission.k8s.io/v1";
   /** Kubernetes objects are shallow; anything this deep is an attack on the parser, not a workload. */
   public static final int MAX_NESTING_DEPTH = 100;
+  /** The admission operations; anything else is not an AdmissionReview the apiserver sent. */
+  static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
+  /** Reads a refused body again, only to say what is wrong with it in databind's words (see {@link #readTree}). */
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private AdmissionReviewCodec() {}
 
   public static ReviewRequest decode(byte[] body) {
+    int invalid = firstInvalidUtf8(body);
+    if (invalid >= 0) {
+      // Jackson alone would read overlong forms (C0 AF as '/'), encoded surrogates, and UTF-16 or UTF-32 bodies
+      throw new BadRequestException(String.format(Locale.ROOT, "body is not valid UTF-8 JSON: %s at byte offset %d",
+          body[invalid] == 0 ? "a NUL byte" : String.format(Locale.ROOT, "byte 0x%02X", body[invalid] & 0xFF), invalid));
+    }
     JsonNode review;
     try {
-      review = MAPPER.readTree(body);
+      review = readTree(body);
     } catch (JsonProcessingException e) {
       throw new BadRequestException("body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -69,12 +87,19 @@ public final class AdmissionReviewCodec {
     if (operation == null) {
       throw new BadRequestException("request.operation is missing");
     }
+    if (!OPERATIONS.contains(operation)) {
+      throw new BadRequestException("request.operation is " + quote(operation) + ", expected one of " + OPERATIONS);
+    }
     JsonNode object = request.get("object");
     if (object != null && object.isNull()) {
       object = null;
     }
     if (object != null && !object.isObject()) {
       throw new BadRequestException("request.object is not an object");
+    }
+    if (object == null && (operation.equals("CREATE") || operation.equals("UPDATE"))) {
+      // the apiserver always sends the object of a CREATE or UPDATE; without it there is nothing to judge
+      throw new BadRequestException("request.object is missing for " + operation);
     }
     JsonNode userInfo = request.get("userInfo");
     String username = null;
@@ -137,6 +162,57 @@ public final class AdmissionReviewCodec {
     return out.toByteArray();
   }
 
+  /**
+   * The offset of the first byte that is not strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing beyond
+   * U+10FFFF, no truncated sequence) or is a NUL (never part of JSON text); -1 when there is none.
+   */
+  static int firstInvalidUtf8(byte[] bytes) {
+    int i = 0;
+    int length = bytes.length;
+    while (i < length) {
+      int b = bytes[i];
+      if (b > 0) {
+        i++;
+        continue;
+      }
+      if (b == 0) {
+        return i;
+      }
+      b &= 0xFF;
+      int continuations;
+      int low = 0x80;
+      int high = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        continuations = 1;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        continuations = 2;
+        low = b == 0xE0 ? 0xA0 : 0x80;
+        high = b == 0xED ? 0x9F : 0xBF;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        continuations = 3;
+        low = b == 0xF0 ? 0x90 : 0x80;
+        high = b == 0xF4 ? 0x8F : 0xBF;
+      } else {
+        return i;
+      }
+      if (i + continuations >= length) {
+        return i;
+      }
+      int second = bytes[i + 1] & 0xFF;
+      if (second < low || second > high) {
+        return i;
+      }
+      for (int k = 2; k <= continuations; k++) {
+        int next = bytes[i + k] & 0xFF;
+        if (next < 0x80 || next > 0xBF) {
+          return i;
+        }
+      }
+      i += continuations + 1;
+    }
+    return -1;
+  }
+
   private static String text(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -157,6 +233,186 @@ public final class AdmissionReviewCodec {
   }
 
   private static String quote(String value) {
-    return value == null ? "missing" : "\"" + value + "\"";
+    if (value == null) {
+      return "missing";
+    }
+    // a 400 echoes what it refuses, but not a multi-megabyte string
+    return "\"" + (value.length() > 64 ? value.substring(0, 64) + "...\" (" + value.length() + " characters)" : value + "\"");
+  }
+
+  /**
+   * The body as a tree, read as strictly as {@code ObjectMapper.readTree} with strict duplicate detection and no
+   * trailing tokens, with less than half the work: databind's node deserializer and its duplicate detector (a HashSet
+   * per object) were most of a request's cost. Subtrees that nothing reads are checked just as strictly but not built;
+   * each stays in the tree as a JSON null, so a duplicate of it is still refused: {@code request.oldObject},
+   * {@code .options}, {@code .resource}, {@code .requestKind}, {@code .requestResource},
+   * {@code request.userInfo.groups} and {@code .extra}, and the object's {@code metadata.managedFields} (often as
+   * large as the spec) and {@code status}. A rule that comes to need one of these must take it off
+   * {@link Level#child}. A refused body is read again by databind, so that the 400 says what is wrong in the same
+   * words as before (a duplicate name followed by a syntax error is reported as the duplicate, for one).
+   */
+  static JsonNode readTree(byte[] body) throws IOException {
+    try (JsonParser parser = TreeReader.PARSERS.createParser(body)) {
+      return new TreeReader(parser).read();
+    } catch (JsonProcessingException refused) {
+      MAPPER.readTree(body);
+      throw refused; // refused all the same, should databind ever disagree
+    }
+  }
+
+  /** Where the reader is in an AdmissionReview, to know what it may leave unbuilt. */
+  private enum Level {
+    REVIEW, REQUEST, USER_INFO, OBJECT, METADATA, ANY, SKIP;
+
+    Level child(String name) {
+      return switch (this) {
+        case REVIEW -> name.equals("request") ? REQUEST : ANY;
+        case REQUEST -> switch (name) {
+          case "object" -> OBJECT;
+          case "userInfo" -> USER_INFO;
+          case "oldObject", "options", "resource", "requestKind", "requestResource" -> SKIP;
+          default -> ANY;
+        };
+        case USER_INFO -> name.equals("groups") || name.equals("extra") ? SKIP : ANY;
+        case OBJECT -> name.equals("metadata") ? METADATA : name.equals("status") ? SKIP : ANY;
+        case METADATA -> name.equals("managedFields") ? SKIP : ANY;
+        default -> ANY;
+      };
+    }
+  }
+
+  private static final class TreeReader {
+    /** Duplicate names are refused below, where the names are looked up or stored anyway, not by the parser. */
+    static final JsonFactory PARSERS = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A skipped object with more names than this checks them with a set, so that none costs n squared. */
+    private static final int LINEAR_NAMES = 16;
+
+    private final JsonParser parser;
+    /** The names seen in the skipped objects now open, innermost last. */
+    private String[] names = new String[32];
+    private int top;
+
+    TreeReader(JsonParser parser) {
+      this.parser = parser;
+    }
+
+    JsonNode read() throws IOException {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        return null;
+      }
+      JsonNode root = value(token, Level.REVIEW);
+      JsonToken trailing = parser.nextToken();
+      if (trailing != null) {
+        // databind's words, for the same 400 message
+        throw new JsonParseException(parser, "Trailing token (of type " + trailing + ") found after value (bound as"
+            + " `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
+            + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`");
+      }
+      return root;
+    }
+
+    private JsonNode value(JsonToken token, Level level) throws IOException {
+      if (token == null) {
+        throw new JsonParseException(parser, "Unexpected end-of-input");
+      }
+      switch (token) {
+        case START_OBJECT: {
+          ObjectNode object = NODES.objectNode();
+          for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            if (object.get(name) != null) {
+              throw duplicate(name);
+            }
+            Level child = level.child(name);
+            if (child == Level.SKIP) {
+              skip(parser.nextToken());
+              object.putNull(name);
+            } else {
+              object.set(name, value(parser.nextToken(), child));
+            }
+          }
+          return object;
+        }
+        case START_ARRAY: {
+          ArrayNode array = NODES.arrayNode();
+          for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+            array.add(value(next, Level.ANY));
+          }
+          return array;
+        }
+        case VALUE_STRING:
+          return NODES.textNode(parser.getText());
+        case VALUE_NUMBER_INT:
+          // the node types databind's node deserializer makes
+          return switch (parser.getNumberType()) {
+            case INT -> NODES.numberNode(parser.getIntValue());
+            case LONG -> NODES.numberNode(parser.getLongValue());
+            default -> NODES.numberNode(parser.getBigIntegerValue());
+          };
+        case VALUE_NUMBER_FLOAT:
+          return switch (parser.getNumberType()) {
+            case BIG_DECIMAL -> NODES.numberNode(parser.getDecimalValue());
+            case FLOAT -> NODES.numberNode(parser.getFloatValue());
+            default -> NODES.numberNode(parser.getDoubleValue());
+          };
+        case VALUE_TRUE:
+          return NODES.booleanNode(true);
+        case VALUE_FALSE:
+          return NODES.booleanNode(false);
+        case VALUE_NULL:
+          return NODES.nullNode();
+        default:
+          throw new JsonParseException(parser, "Unexpected token (" + token + ")");
+      }
+    }
+
+    /** Reads past a value as strictly as {@link #value}, building nothing (strings are not even decoded). */
+    private void skip(JsonToken token) throws IOException {
+      if (token == null) {
+        throw new JsonParseException(parser, "Unexpected end-of-input");
+      }
+      if (token == JsonToken.START_OBJECT) {
+        int start = top;
+        HashSet<String> many = null;
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+          if (many != null) {
+            if (!many.add(name)) {
+              throw duplicate(name);
+            }
+          } else {
+            for (int i = start; i < top; i++) {
+              if (names[i].equals(name)) {
+                throw duplicate(name);
+              }
+            }
+            if (top - start < LINEAR_NAMES) {
+              if (top == names.length) {
+                names = Arrays.copyOf(names, top * 2);
+              }
+              names[top++] = name;
+            } else {
+              many = new HashSet<>(Arrays.asList(names).subList(start, top));
+              many.add(name);
+            }
+          }
+          skip(parser.nextToken());
+        }
+        Arrays.fill(names, start, top, null);
+        top = start;
+      } else if (token == JsonToken.START_ARRAY) {
+        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+          skip(next);
+        }
+      }
+      // a scalar: the parser has checked it, and checks a string's bytes and escapes as it moves past them
+    }
+
+    /** Jackson's words for a duplicate, for the same 400 message. */
+    private JsonParseException duplicate(String name) {
+      return new JsonParseException(parser, "Duplicate field '" + name + "'");
+    }
   }
 }

@@ -26,8 +26,29 @@ public final class WebhookMetrics {
         .register(registry);
   }
 
+  /**
+   * The kind label comes from the request, which anyone who reaches the port can write: at most this many distinct
+   * kinds become labels, each a Kubernetes kind name; anything else counts as {@code other}, so the registry (and every
+   * scrape) stays bounded.
+   */
+  static final int MAX_KINDS = 64;
+  private static final java.util.regex.Pattern KIND_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]{0,62}");
+  private final java.util.Set<String> kinds = ConcurrentHashMap.newKeySet();
+
+  private String kindLabel(String kind) {
+    if (kind == null || kinds.contains(kind)) {
+      return kind;
+    }
+    if (kinds.size() >= MAX_KINDS || !KIND_NAME.matcher(kind).matches()) {
+      return "other";
+    }
+    kinds.add(kind); // two racing threads may add one more each: still bounded
+    return kind;
+  }
+
   /** {@code decision} is one of allow, deny, warn, audit, error. */
-  public void request(String decision, String kind, String operation) {
+  public void request(String decision, String requestKind, String operation) {
+    String kind = kindLabel(requestKind);
     String key = decision + '|' + kind + '|' + operation;
     counters.computeIfAbsent(key, k -> Counter.builder("daemonguard.admission.requests")
         .description("AdmissionReview requests answered, by decision")
@@ -35,7 +56,8 @@ public final class WebhookMetrics {
         .register(registry)).increment();
   }
 
-  public void violations(Decision decision, String kind, String operation) {
+  public void violations(Decision decision, String requestKind, String operation) {
+    String kind = kindLabel(requestKind);
     for (Decision.Finding finding : decision.findings()) {
       String rule = finding.violation().rule().id();
       String action = finding.action().label();
