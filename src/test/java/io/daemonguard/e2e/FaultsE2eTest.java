@@ -131,7 +131,19 @@ class FaultsE2eTest {
 
   @Test
   @Order(1)
-  void killingAWebhookPodDuringAStreamOfCreatesLosesNothing() throws Exception {
+  void deletingAWebhookPodDuringAStreamOfCreatesLosesNothing() throws Exception {
+    // what a node drain or an eviction does: SIGTERM after the grace period starts, then the pod is gone
+    killDuringStream(false);
+  }
+
+  @Test
+  @Order(2)
+  void forceKillingAWebhookPodDuringAStreamOfCreatesLosesNothing() throws Exception {
+    // kubectl delete --force --grace-period=0: the pod object vanishes at once and the kubelet kills the process
+    killDuringStream(true);
+  }
+
+  private void killDuringStream(boolean force) throws Exception {
     int replicas = webhookDeployment().getSpec().getReplicas();
     assertThat(replicas).isGreaterThanOrEqualTo(2);
     awaitAllReady(replicas);
@@ -141,8 +153,12 @@ class FaultsE2eTest {
         Thread.sleep(3000);
         Pod victim = cluster.client.pods().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard").list()
             .getItems().get(0);
-        // what a node drain or an eviction does: SIGTERM, then the pod is gone
-        cluster.client.pods().inNamespace(cluster.namespace).withName(victim.getMetadata().getName()).delete();
+        var pod = cluster.client.pods().inNamespace(cluster.namespace).withName(victim.getMetadata().getName());
+        if (force) {
+          pod.withGracePeriod(0).delete();
+        } else {
+          pod.delete();
+        }
         awaitAllReady(replicas);
         Thread.sleep(3000);
       } catch (Exception e) {
@@ -154,7 +170,8 @@ class FaultsE2eTest {
     killer.start();
     StreamResult result = stream(stop, Duration.ofMillis(20));
     killer.join();
-    System.out.printf("pod kill under load: %d good and %d privileged creations%n", result.good(), result.bad());
+    System.out.printf("pod %s under load: %d good and %d privileged creations%n", force ? "force-killed" : "deleted",
+        result.good(), result.bad());
     assertThat(result.goodRefused()).as("good pods refused").isEmpty();
     assertThat(result.badAdmitted()).as("privileged pods admitted").isEmpty();
     assertThat(result.badOther()).as("privileged pods refused without our message").isEmpty();
@@ -162,7 +179,7 @@ class FaultsE2eTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void rotatingTheWebhookCertificateDuringLoadCausesNoErrors() throws Exception {
     String release = cluster.release;
     Secret ca = cluster.client.secrets().inNamespace(cluster.namespace).withName(release + "-ca").get();
@@ -251,7 +268,7 @@ class FaultsE2eTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void withEveryWebhookPodGoneTheClusterFailsClosedAndRecovers() {
     String name = webhookDeployment().getMetadata().getName();
     int replicas = webhookDeployment().getSpec().getReplicas();
