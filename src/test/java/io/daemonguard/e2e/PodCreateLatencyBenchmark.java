@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class PodCreateLatencyBenchmark {
 
   private static final int CREATES = Integer.getInteger("bench.creates", 500);
-  private static final int WARMUP = 50;
+  // enough for the JIT to compile the webhook's hot path: a fresh replica is slower for its first few hundred
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 500);
 
   @Test
   void podCreateLatencyWithAndWithoutTheWebhook() throws Exception {
