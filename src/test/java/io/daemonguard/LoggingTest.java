@@ -25,7 +25,8 @@ class LoggingTest {
       LoggerFactory.getLogger("io.netty.test").info("chatty framework line");
     } finally {
       System.setOut(original);
-      Logging.configure("text");
+      // back to the default the other tests run with: warnings only, on stderr
+      new Logging().configure((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
     }
     String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
     assertThat(lines).hasSize(1);
