@@ -70,7 +70,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   /** One evaluated object, as printed. */
-  record Result(String file, String kind, String namespace, String name, Decision decision) {}
+  record Result(String file, Workload workload, Decision decision) {}
 
   @Override
   public Integer call() {
@@ -170,8 +170,7 @@ public final class CheckCommand implements Callable<Integer> {
         errors.add(manifest.where() + ": " + e.getMessage());
         continue;
       }
-      results.add(new Result(source.name(), workload.kind(), workload.namespace(), workload.name(),
-          AdmissionEngine.evaluate(workload, policies)));
+      results.add(new Result(source.name(), workload, AdmissionEngine.evaluate(workload, policies)));
     }
   }
 
@@ -192,8 +191,7 @@ public final class CheckCommand implements Callable<Integer> {
       } else {
         verdict = "PASS ";
       }
-      Workload subject = new Workload(result.kind(), result.namespace(), result.name(), null, List.of(), List.of());
-      out.println(verdict + " " + result.file() + ": " + DecisionMessages.subject(subject));
+      out.println(verdict + " " + result.file() + ": " + DecisionMessages.subject(result.workload()));
       for (Decision.Finding finding : decision.findings()) {
         out.println("       " + finding.action().label().toLowerCase(Locale.ROOT) + " " + DecisionMessages.line(finding)
             + (finding.violation().container() == null ? "" : " container " + finding.violation().container()));
@@ -211,9 +209,9 @@ public final class CheckCommand implements Callable<Integer> {
       for (Result result : results) {
         json.writeStartObject();
         json.writeStringField("file", result.file());
-        json.writeStringField("kind", result.kind());
-        json.writeStringField("namespace", result.namespace());
-        json.writeStringField("name", result.name());
+        json.writeStringField("kind", result.workload().kind());
+        json.writeStringField("namespace", result.workload().namespace());
+        json.writeStringField("name", result.workload().name());
         json.writeBooleanField("allowed", result.decision().allowed());
         json.writeArrayFieldStart("violations");
         for (Decision.Finding finding : result.decision().findings()) {
