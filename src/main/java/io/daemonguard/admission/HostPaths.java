@@ -56,14 +56,6 @@ public final class HostPaths {
     return out.toString();
   }
 
-  /** True when {@code ancestor} is a strict ancestor directory of {@code path}; both already normalized. */
-  public static boolean isStrictAncestor(String ancestor, String path) {
-    if (ancestor.equals("/")) {
-      return !path.equals("/");
-    }
-    return path.length() > ancestor.length() && path.startsWith(ancestor) && path.charAt(ancestor.length()) == '/';
-  }
-
   /** The last segment of a normalized path, or the empty string for the root. */
   public static String lastSegment(String normalized) {
     return normalized.substring(normalized.lastIndexOf('/') + 1);

@@ -76,23 +76,6 @@ class HostPathsTest {
     assertThat(HostPaths.canonical(path)).isEqualTo(expected);
   }
 
-  @ParameterizedTest(name = "isStrictAncestor({0}, {1}) = {2}")
-  @CsvSource(delimiter = '|', value = {
-      "/          | /run/docker.sock  | true",
-      "/          | /                 | false",
-      "/run       | /run/docker.sock  | true",
-      "/run       | /run              | false",
-      "/run       | /run2/docker.sock | false",
-      "/ru        | /run/docker.sock  | false",
-      "/var       | /var/run/x.sock   | true",
-      "/var/run   | /var/runner/x     | false",
-      "/run/docker.sock | /run        | false",
-      "/run/containerd | /run/containerd/containerd.sock | true",
-  })
-  void isStrictAncestor(String ancestor, String path, boolean expected) {
-    assertThat(HostPaths.isStrictAncestor(ancestor, path)).isEqualTo(expected);
-  }
-
   @ParameterizedTest(name = "lastSegment({0}) = \"{1}\"")
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "/                    | \"\"",
