@@ -12,6 +12,35 @@ public final class WorkloadReader {
       "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController");
   private static final String[] CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"};
 
+  private static final FieldSelection CONTAINER = FieldSelection.of(
+      "name", FieldSelection.ALL, "image", FieldSelection.ALL,
+      "securityContext", FieldSelection.of("privileged", FieldSelection.ALL),
+      "volumeMounts", FieldSelection.of("name", FieldSelection.ALL));
+  private static final FieldSelection POD_SPEC = FieldSelection.of(
+      "containers", CONTAINER, "initContainers", CONTAINER, "ephemeralContainers", CONTAINER,
+      "volumes", FieldSelection.of("name", FieldSelection.ALL, "hostPath", FieldSelection.of("path", FieldSelection.ALL)),
+      "serviceAccountName", FieldSelection.ALL, "serviceAccount", FieldSelection.ALL);
+  private static final FieldSelection TEMPLATE = FieldSelection.of("spec", POD_SPEC);
+
+  /**
+   * Every field of an object that {@link #read} looks at, whatever the kind; a decoder may leave the rest unbuilt
+   * (the webhook's does: most of a pod is env, probes, resources and managedFields, none of it judged). Reading a tree
+   * pruned to this selection gives the same workload, or the same error, as reading the whole object: the
+   * AdmissionReview fuzz targets check it on every body they try. A field read below must be added here.
+   */
+  public static final FieldSelection FIELDS = FieldSelection.of(
+      "kind", FieldSelection.ALL,
+      "metadata", FieldSelection.of(
+          "namespace", FieldSelection.ALL, "name", FieldSelection.ALL, "generateName", FieldSelection.ALL),
+      // a Pod's spec, a controller's, a CronJob's and a PersistentVolume's, in one
+      "spec", POD_SPEC.plus(
+          "template", TEMPLATE,
+          "jobTemplate", FieldSelection.of("spec", FieldSelection.of("template", TEMPLATE)),
+          "hostPath", FieldSelection.of("path", FieldSelection.ALL),
+          "local", FieldSelection.of("path", FieldSelection.ALL)),
+      "template", TEMPLATE,
+      "ephemeralContainers", CONTAINER);
+
   private WorkloadReader() {}
 
   /**

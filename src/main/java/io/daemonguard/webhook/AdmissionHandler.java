@@ -31,9 +31,14 @@ public final class AdmissionHandler {
 
   /** @throws BadRequestException when the body is not an AdmissionReview the webhook can judge */
   public byte[] handle(byte[] body) {
+    return handle(body, 0, body.length);
+  }
+
+  /** As {@link #handle(byte[])}, for the {@code length} bytes of {@code body} from {@code offset}. */
+  public byte[] handle(byte[] body, int offset, int length) {
     ReviewRequest request;
     try {
-      request = AdmissionReviewCodec.decode(body);
+      request = AdmissionReviewCodec.decode(body, offset, length);
     } catch (BadRequestException e) {
       metrics.request("error", "unknown", "unknown");
       throw e;

@@ -14,9 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.daemonguard.admission.FieldSelection;
+import io.daemonguard.admission.WorkloadReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -40,18 +45,27 @@ public final class AdmissionReviewCodec {
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** Eight bytes of an array as one long, at any offset (the JIT makes it one unaligned load). */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private AdmissionReviewCodec() {}
 
   public static ReviewRequest decode(byte[] body) {
-    int invalid = firstInvalidUtf8(body);
+    return decode(body, 0, body.length);
+  }
+
+  /** Decodes the {@code length} bytes of {@code body} from {@code offset} (a network buffer's, without a copy). */
+  public static ReviewRequest decode(byte[] body, int offset, int length) {
+    int invalid = firstInvalidUtf8(body, offset, length);
     if (invalid >= 0) {
       // Jackson alone would read overlong forms (C0 AF as '/'), encoded surrogates, and UTF-16 or UTF-32 bodies
+      byte bad = body[offset + invalid];
       throw new BadRequestException(String.format(Locale.ROOT, "body is not valid UTF-8 JSON: %s at byte offset %d",
-          body[invalid] == 0 ? "a NUL byte" : String.format(Locale.ROOT, "byte 0x%02X", body[invalid] & 0xFF), invalid));
+          bad == 0 ? "a NUL byte" : String.format(Locale.ROOT, "byte 0x%02X", bad & 0xFF), invalid));
     }
     JsonNode review;
     try {
-      review = readTree(body);
+      review = readTree(body, offset, length);
     } catch (JsonProcessingException e) {
       throw new BadRequestException("body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -167,16 +181,29 @@ public final class AdmissionReviewCodec {
    * U+10FFFF, no truncated sequence) or is a NUL (never part of JSON text); -1 when there is none.
    */
   static int firstInvalidUtf8(byte[] bytes) {
-    int i = 0;
-    int length = bytes.length;
-    while (i < length) {
+    return firstInvalidUtf8(bytes, 0, bytes.length);
+  }
+
+  /** As {@link #firstInvalidUtf8(byte[])} for {@code length} bytes from {@code offset}; the result counts from it. */
+  static int firstInvalidUtf8(byte[] bytes, int offset, int length) {
+    int i = offset;
+    int end = offset + length;
+    while (i < end) {
+      // eight bytes at a time while they are all ASCII and none is NUL: most of any Kubernetes object
+      if (i + 8 <= end) {
+        long word = (long) LONGS.get(bytes, i);
+        if (((word | (word - 0x0101010101010101L)) & 0x8080808080808080L) == 0) {
+          i += 8;
+          continue;
+        }
+      }
       int b = bytes[i];
       if (b > 0) {
         i++;
         continue;
       }
       if (b == 0) {
-        return i;
+        return i - offset;
       }
       b &= 0xFF;
       int continuations;
@@ -193,19 +220,19 @@ public final class AdmissionReviewCodec {
         low = b == 0xF0 ? 0x90 : 0x80;
         high = b == 0xF4 ? 0x8F : 0xBF;
       } else {
-        return i;
+        return i - offset;
       }
-      if (i + continuations >= length) {
-        return i;
+      if (i + continuations >= end) {
+        return i - offset;
       }
       int second = bytes[i + 1] & 0xFF;
       if (second < low || second > high) {
-        return i;
+        return i - offset;
       }
       for (int k = 2; k <= continuations; k++) {
         int next = bytes[i + k] & 0xFF;
         if (next < 0x80 || next > 0xBF) {
-          return i;
+          return i - offset;
         }
       }
       i += continuations + 1;
@@ -241,43 +268,34 @@ public final class AdmissionReviewCodec {
   }
 
   /**
-   * The body as a tree, read as strictly as {@code ObjectMapper.readTree} with strict duplicate detection and no
-   * trailing tokens, with less than half the work: databind's node deserializer and its duplicate detector (a HashSet
-   * per object) were most of a request's cost. Subtrees that nothing reads are checked just as strictly but not built;
-   * each stays in the tree as a JSON null, so a duplicate of it is still refused: {@code request.oldObject},
-   * {@code .options}, {@code .resource}, {@code .requestKind}, {@code .requestResource},
-   * {@code request.userInfo.groups} and {@code .extra}, and the object's {@code metadata.managedFields} (often as
-   * large as the spec) and {@code status}. A rule that comes to need one of these must take it off
-   * {@link Level#child}. A refused body is read again by databind, so that the 400 says what is wrong in the same
+   * What the webhook reads of a review: the fields {@link #decode} checks and returns, and of the object what
+   * {@link WorkloadReader} reads. Everything else ({@code request.oldObject}, {@code options}, {@code userInfo.groups},
+   * and most of the object: env, probes, resources, labels, {@code managedFields}, {@code status}) is checked as
+   * strictly but never built.
+   */
+  private static final FieldSelection READ = FieldSelection.of(
+      "kind", FieldSelection.ALL,
+      "apiVersion", FieldSelection.ALL,
+      "request", FieldSelection.of(
+          "uid", FieldSelection.ALL, "kind", FieldSelection.ALL, "operation", FieldSelection.ALL,
+          "subResource", FieldSelection.ALL, "namespace", FieldSelection.ALL, "name", FieldSelection.ALL,
+          "userInfo", FieldSelection.of("username", FieldSelection.ALL),
+          "object", WorkloadReader.FIELDS));
+
+  /**
+   * The body as a tree of what {@link #READ} selects, read as strictly as {@code ObjectMapper.readTree} with strict
+   * duplicate detection and no trailing tokens, with a fraction of the work: databind's node deserializer and its
+   * duplicate detector (a HashSet per object) were most of a request's cost, and building the parts nothing reads
+   * most of the rest. Every byte is still checked: syntax, UTF-8, nesting depth, duplicate names in every object,
+   * nothing after the value. A refused body is read again by databind, so that the 400 says what is wrong in the same
    * words as before (a duplicate name followed by a syntax error is reported as the duplicate, for one).
    */
-  static JsonNode readTree(byte[] body) throws IOException {
-    try (JsonParser parser = TreeReader.PARSERS.createParser(body)) {
+  static JsonNode readTree(byte[] body, int offset, int length) throws IOException {
+    try (JsonParser parser = TreeReader.PARSERS.createParser(body, offset, length)) {
       return new TreeReader(parser).read();
     } catch (JsonProcessingException refused) {
-      MAPPER.readTree(body);
+      MAPPER.readTree(body, offset, length);
       throw refused; // refused all the same, should databind ever disagree
-    }
-  }
-
-  /** Where the reader is in an AdmissionReview, to know what it may leave unbuilt. */
-  private enum Level {
-    REVIEW, REQUEST, USER_INFO, OBJECT, METADATA, ANY, SKIP;
-
-    Level child(String name) {
-      return switch (this) {
-        case REVIEW -> name.equals("request") ? REQUEST : ANY;
-        case REQUEST -> switch (name) {
-          case "object" -> OBJECT;
-          case "userInfo" -> USER_INFO;
-          case "oldObject", "options", "resource", "requestKind", "requestResource" -> SKIP;
-          default -> ANY;
-        };
-        case USER_INFO -> name.equals("groups") || name.equals("extra") ? SKIP : ANY;
-        case OBJECT -> name.equals("metadata") ? METADATA : name.equals("status") ? SKIP : ANY;
-        case METADATA -> name.equals("managedFields") ? SKIP : ANY;
-        default -> ANY;
-      };
     }
   }
 
@@ -287,11 +305,11 @@ public final class AdmissionReviewCodec {
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
         .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** A skipped object with more names than this checks them with a set, so that none costs n squared. */
+    /** An object with more names than this checks them with a set. */
     private static final int LINEAR_NAMES = 16;
 
     private final JsonParser parser;
-    /** The names seen in the skipped objects now open, innermost last. */
+    /** The names seen in the objects now open, innermost last. */
     private String[] names = new String[32];
     private int top;
 
@@ -304,7 +322,7 @@ public final class AdmissionReviewCodec {
       if (token == null) {
         return null;
       }
-      JsonNode root = value(token, Level.REVIEW);
+      JsonNode root = value(token, READ);
       JsonToken trailing = parser.nextToken();
       if (trailing != null) {
         // databind's words, for the same 400 message
@@ -315,31 +333,32 @@ public final class AdmissionReviewCodec {
       return root;
     }
 
-    private JsonNode value(JsonToken token, Level level) throws IOException {
+    /** Builds what {@code selection} selects of the value starting at {@code token}; skips the rest. */
+    private JsonNode value(JsonToken token, FieldSelection selection) throws IOException {
       if (token == null) {
         throw new JsonParseException(parser, "Unexpected end-of-input");
       }
       switch (token) {
         case START_OBJECT: {
           ObjectNode object = NODES.objectNode();
+          int start = top;
+          HashSet<String> many = null;
           for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            if (object.get(name) != null) {
-              throw duplicate(name);
-            }
-            Level child = level.child(name);
-            if (child == Level.SKIP) {
+            many = remember(start, many, name);
+            FieldSelection field = selection.field(name);
+            if (field == null) {
               skip(parser.nextToken());
-              object.putNull(name);
             } else {
-              object.set(name, value(parser.nextToken(), child));
+              object.set(name, value(parser.nextToken(), field));
             }
           }
+          forget(start);
           return object;
         }
         case START_ARRAY: {
           ArrayNode array = NODES.arrayNode();
           for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-            array.add(value(next, Level.ANY));
+            array.add(value(next, selection));
           }
           return array;
         }
@@ -378,36 +397,51 @@ public final class AdmissionReviewCodec {
         int start = top;
         HashSet<String> many = null;
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-          if (many != null) {
-            if (!many.add(name)) {
-              throw duplicate(name);
-            }
-          } else {
-            for (int i = start; i < top; i++) {
-              if (names[i].equals(name)) {
-                throw duplicate(name);
-              }
-            }
-            if (top - start < LINEAR_NAMES) {
-              if (top == names.length) {
-                names = Arrays.copyOf(names, top * 2);
-              }
-              names[top++] = name;
-            } else {
-              many = new HashSet<>(Arrays.asList(names).subList(start, top));
-              many.add(name);
-            }
-          }
+          many = remember(start, many, name);
           skip(parser.nextToken());
         }
-        Arrays.fill(names, start, top, null);
-        top = start;
+        forget(start);
       } else if (token == JsonToken.START_ARRAY) {
         for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
           skip(next);
         }
       }
       // a scalar: the parser has checked it, and checks a string's bytes and escapes as it moves past them
+    }
+
+    /**
+     * Refuses {@code name} if the object whose names start at {@code start} has it already, and remembers it. Few
+     * names are compared one by one (the parser interns them, so most comparisons are one reference check); past
+     * {@link #LINEAR_NAMES} they go in a set, returned for the object's next names, so that none costs n squared.
+     */
+    private HashSet<String> remember(int start, HashSet<String> many, String name) throws JsonParseException {
+      if (many != null) {
+        if (!many.add(name)) {
+          throw duplicate(name);
+        }
+        return many;
+      }
+      for (int i = start; i < top; i++) {
+        if (names[i].equals(name)) {
+          throw duplicate(name);
+        }
+      }
+      if (top - start < LINEAR_NAMES) {
+        if (top == names.length) {
+          names = Arrays.copyOf(names, top * 2);
+        }
+        names[top++] = name;
+        return null;
+      }
+      HashSet<String> set = new HashSet<>(Arrays.asList(names).subList(start, top));
+      set.add(name);
+      return set;
+    }
+
+    /** Drops the names of an object just closed. */
+    private void forget(int start) {
+      Arrays.fill(names, start, top, null);
+      top = start;
     }
 
     /** Jackson's words for a duplicate, for the same 400 message. */

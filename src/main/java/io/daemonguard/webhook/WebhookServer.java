@@ -1,5 +1,6 @@
 package io.daemonguard.webhook;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -180,8 +182,10 @@ public final class WebhookServer {
     public void start(Promise<Void> started) {
       Router router = Router.router(vertx);
       router.post("/validate")
-          // the body handler refuses a declared or streamed body over the limit before buffering it
-          .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+          // the body handler refuses a declared or streamed body over the limit before buffering it, and sizes its
+          // buffer from Content-Length (Vert.x caps that at 64 KB): grown from 1 KB, a 7 KB review cost 15 KB of
+          // arrays and three copies, half of all the server allocated per request
+          .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setPreallocateBodyBuffer(true))
           .handler(this::checkContentType)
           .handler(this::validate)
           .failureHandler(this::failure);
@@ -225,7 +229,7 @@ public final class WebhookServer {
       }
       byte[] response;
       try {
-        response = handler.handle(body.getBytes());
+        response = judge(body);
       } catch (BadRequestException e) {
         text(ctx, 400, e.getMessage());
         return;
@@ -238,6 +242,17 @@ public final class WebhookServer {
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(response));
       metrics.latency(System.nanoTime() - start);
+    }
+
+    /** The body judged in place when it is a heap buffer, as Vert.x makes HTTP bodies: no 7 KB copy per request. */
+    private byte[] judge(Buffer body) {
+      if (body instanceof BufferInternal internal) {
+        ByteBuf bytes = internal.getByteBuf();
+        if (bytes.hasArray()) {
+          return handler.handle(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+      }
+      return handler.handle(body.getBytes());
     }
 
     private void failure(RoutingContext ctx) {

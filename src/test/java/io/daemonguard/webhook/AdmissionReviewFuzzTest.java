@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.FuzzHeap;
 import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.InvalidObjectException;
+import io.daemonguard.admission.WorkloadReader;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -156,6 +158,7 @@ public class AdmissionReviewFuzzTest {
 
   /** Both targets' check: one body, the only acceptable outcomes. */
   static void judge(byte[] body) {
+    prunedReadsAsWhole(body);
     byte[] response;
     try {
       response = HANDLER.handle(body);
@@ -181,6 +184,43 @@ public class AdmissionReviewFuzzTest {
     String objection = mustNotAllow(body, answer.path("uid").asText(null));
     if (objection != null) {
       throw new AssertionError("allowed, but " + objection + ": " + preview(body));
+    }
+  }
+
+  /**
+   * The codec builds of the object only what {@link WorkloadReader#FIELDS} selects: reading that must give the same
+   * workload, or the same refusal, as reading the whole object as databind reads it.
+   */
+  static void prunedReadsAsWhole(byte[] body) {
+    ReviewRequest request;
+    try {
+      request = AdmissionReviewCodec.decode(body);
+    } catch (BadRequestException e) {
+      return;
+    }
+    if (request.object() == null) {
+      return;
+    }
+    JsonNode whole;
+    try {
+      whole = ORACLE.readTree(body).path("request").path("object");
+    } catch (Exception e) {
+      throw new AssertionError("the codec read a body databind refuses: " + preview(body), e);
+    }
+    assertThat(workload(request.object(), request.kind(), request.namespace()))
+        .as("the pruned object reads as the whole one, kind from the request: %s", preview(body))
+        .isEqualTo(workload(whole, request.kind(), request.namespace()));
+    assertThat(workload(request.object(), null, request.namespace()))
+        .as("the pruned object reads as the whole one, kind from the object: %s", preview(body))
+        .isEqualTo(workload(whole, null, request.namespace()));
+  }
+
+  /** A workload, or the refusal's message. A null kind is read from the object, as check reads manifests. */
+  private static Object workload(JsonNode object, String kind, String namespace) {
+    try {
+      return kind == null ? WorkloadReader.read(object, namespace) : WorkloadReader.read(object, kind, namespace);
+    } catch (InvalidObjectException e) {
+      return "refused: " + e.getMessage();
     }
   }
 
