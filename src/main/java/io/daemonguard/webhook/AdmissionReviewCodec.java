@@ -411,7 +411,7 @@ public final class AdmissionReviewCodec {
 
     /**
      * Refuses {@code name} if the object whose names start at {@code start} has it already, and remembers it. Few
-     * names are compared one by one (the parser interns them, so most comparisons are one reference check); past
+     * names are compared one by one; past
      * {@link #LINEAR_NAMES} they go in a set, returned for the object's next names, so that none costs n squared.
      */
     private HashSet<String> remember(int start, HashSet<String> many, String name) throws JsonParseException {

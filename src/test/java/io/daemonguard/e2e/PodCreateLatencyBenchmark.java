@@ -127,6 +127,9 @@ class PodCreateLatencyBenchmark {
       double share = (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0)) / total;
       line.append(String.format(Locale.ROOT, " %.1f%% <= %s ms,", 100 * share,
           BigDecimal.valueOf(bucket.getKey() * 1000).stripTrailingZeros().toPlainString()));
+      if (share >= 1) {
+        break; // the larger bounds say nothing more
+      }
     }
     line.setLength(line.length() - 1);
     System.out.println(line);
