@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 
@@ -51,6 +53,20 @@ final class E2eCluster {
 
   int minorVersion() {
     return Integer.parseInt(client.getKubernetesVersion().getMinor().replaceAll("[^0-9]", ""));
+  }
+
+  /** The {@code /metrics} text of every running webhook pod, read through the apiserver's pod proxy. */
+  List<String> webhookMetrics() {
+    List<String> texts = new ArrayList<>();
+    for (Pod pod : client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/name", "daemonguard").list()
+        .getItems()) {
+      if (running(pod)) {
+        String text = client.raw("/api/v1/namespaces/" + namespace + "/pods/https:" + pod.getMetadata().getName()
+            + ":8443/proxy/metrics");
+        texts.add(text == null ? "" : text);
+      }
+    }
+    return texts;
   }
 
   boolean running(Pod pod) {
