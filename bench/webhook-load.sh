@@ -15,7 +15,8 @@
 #   memory           the webhook's VmRSS sampled during its full-load runs, and VmHWM at the end
 # and prints a summary table with the targets. Environment: DURATION (s per throughput run, default 10),
 # ROUNDS (default 2), RATE_DURATION (s, default 20), JAVA_OPTS, WEBHOOK_JAR (default target/daemonguard.jar, e.g. a
-# build of an older commit to measure "before"), REBUILD=1 rebuilds the jar and the benchmark classes, KEEP=1 keeps the
+# build of an older commit to measure "before"), ALLOW (the allowed body, default typical-pod; any name Bodies writes,
+# e.g. typical-pod-without-managed-fields), REBUILD=1 rebuilds the jar and the benchmark classes, KEEP=1 keeps the
 # work directory.
 set -euo pipefail
 
@@ -80,7 +81,9 @@ trap 'exit 130' INT TERM
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 1 -subj /CN=localhost \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
 java -cp "$BENCH_CP" io.daemonguard.bench.Bodies "$WORK/bodies" >/dev/null
-ALLOW_BODY=$WORK/bodies/typical-pod.json
+ALLOW=${ALLOW:-typical-pod}
+ALLOW_BODY=$WORK/bodies/$ALLOW.json
+[[ -f $ALLOW_BODY ]] || { echo "ALLOW=$ALLOW: no such body; Bodies writes: $(ls "$WORK/bodies" | sed 's/\.json$//' | paste -sd' ')" >&2; exit 2; }
 DENY_BODY=$WORK/bodies/denied-pod.json
 
 cat >"$WORK/post.lua" <<'EOF'
@@ -251,7 +254,7 @@ cat <<EOF
 daemonguard webhook load test, $(date -u +%Y-%m-%dT%H:%MZ)
 machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(java -version 2>&1 | head -1)
 webhook: $WEBHOOK_JAR; JVM flags: $JAVA_OPTS
-bodies: typical pod $(wc -c <"$ALLOW_BODY") bytes (allowed), denied pod $(wc -c <"$DENY_BODY") bytes (2 violations, INFO log line each)
+bodies: $ALLOW $(wc -c <"$ALLOW_BODY") bytes (allowed), denied pod $(wc -c <"$DENY_BODY") bytes (2 violations, INFO log line each)
 max throughput: wrk -t$THREADS -c$CONNECTIONS, HTTP/1.1 keep-alive over TLS, ${ROUNDS}x${DURATION}s per row (mean req/s; worst round's percentiles)
 fixed rate: h2load --h1 -c$RATE_CLIENTS --rps $RATE_PER_CLIENT (1,000 req/s), ${RATE_DURATION}s after 2s warm-up
 load average (1/5/15 min): $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end

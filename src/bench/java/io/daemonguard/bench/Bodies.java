@@ -24,6 +24,11 @@ public final class Bodies {
 
   /** An allowed pod as a ReplicaSet creates it: one app container, one sidecar, a log hostPath; about 6 KB. */
   public static final String TYPICAL_POD = "typical-pod";
+  /**
+   * The typical pod without {@code metadata.managedFields}, which the apiserver always sets: not a body it sends, but
+   * the measure of what reading that one field costs.
+   */
+  public static final String TYPICAL_POD_WITHOUT_MANAGED_FIELDS = "typical-pod-without-managed-fields";
   /** The typical pod, plus a privileged container and the Docker socket mounted: denied with two violations. */
   public static final String DENIED_POD = "denied-pod";
   /** 50 containers (10 of them init containers) and 100 volumes, 20 of them benign hostPaths: allowed. */
@@ -38,7 +43,7 @@ public final class Bodies {
   /** Every body by name, in a stable order. */
   public static Map<String, byte[]> all() {
     Map<String, byte[]> bodies = new LinkedHashMap<>();
-    for (String name : new String[] {TYPICAL_POD, DENIED_POD, LARGE_POD, DEPLOYMENT}) {
+    for (String name : new String[] {TYPICAL_POD, DENIED_POD, LARGE_POD, DEPLOYMENT, TYPICAL_POD_WITHOUT_MANAGED_FIELDS}) {
       bodies.put(name, body(name));
     }
     return bodies;
@@ -48,6 +53,11 @@ public final class Bodies {
     try {
       return JSON.writeValueAsBytes(switch (name) {
         case TYPICAL_POD -> podCreate(typicalPod(false));
+        case TYPICAL_POD_WITHOUT_MANAGED_FIELDS -> {
+          ObjectNode pod = typicalPod(false);
+          ((ObjectNode) pod.get("metadata")).remove("managedFields");
+          yield podCreate(pod);
+        }
         case DENIED_POD -> podCreate(typicalPod(true));
         case LARGE_POD -> podCreate(largePod());
         case DEPLOYMENT -> review("apps", "v1", "Deployment", "deployments", "team-a", "web", deployment());
