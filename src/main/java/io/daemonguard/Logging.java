@@ -3,7 +3,6 @@ package io.daemonguard;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
@@ -40,14 +39,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
     Encoder<ILoggingEvent> encoder;
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     if (format.equals("json")) {
-      JsonEncoder json = new JsonEncoder();
-      json.setWithSequenceNumber(false);
-      json.setWithNanoseconds(false);
-      json.setWithContext(false);
-      json.setWithMessage(false);
-      json.setWithArguments(false);
-      json.setWithFormattedMessage(true);
-      encoder = json;
+      encoder = new JsonLinesEncoder();
     } else {
       PatternLayoutEncoder pattern = new PatternLayoutEncoder();
       pattern.setPattern("%d{ISO8601} %-5level %logger{20} %msg %kvp%n");
