@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.FuzzHeap;
-import io.daemonguard.webhook.AdmissionReviewCodec;
-import io.daemonguard.webhook.BadRequestException;
-import io.daemonguard.webhook.ReviewRequest;
+import io.daemonguard.webhook.AdmissionReviewFuzzTest;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +29,6 @@ import java.util.Set;
 public class EngineFuzzTest {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final ObjectMapper WHOLE = new ObjectMapper();
   private static final AdmissionPolicy DEFAULT = AdmissionPolicy.defaultPolicy("daemonguard", Set.of());
   private static final List<AdmissionPolicy> POLICY_SETS_WARN_AUDIT = List.of(
       policy("warn-all", Action.WARN, List.of("/run/my-runtime/api.sock", "/opt/*/agent.sock")),
@@ -118,8 +114,9 @@ public class EngineFuzzTest {
   }
 
   /**
-   * The webhook's decoder builds of an object only {@link WorkloadReader#FIELDS}; reading what it builds gives the
-   * same workload, or the same refusal, as reading the whole tree.
+   * The webhook's decoder builds of an object only {@link WorkloadReader#FIELDS}: the tree, wrapped in a review, goes
+   * through {@link AdmissionReviewFuzzTest#prunedReadsAsWhole}, which compares reading what the decoder builds with
+   * reading the whole object.
    */
   private static void prunedReadsAsWhole(JsonNode tree, String kind, String namespace) {
     ObjectNode review = NODES.objectNode().put("kind", "AdmissionReview").put("apiVersion", "admission.k8s.io/v1");
@@ -127,30 +124,7 @@ public class EngineFuzzTest {
         .put("namespace", namespace);
     request.putObject("kind").put("group", "").put("version", "v1").put("kind", kind);
     request.set("object", tree);
-    byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
-    ReviewRequest decoded;
-    try {
-      decoded = AdmissionReviewCodec.decode(body);
-    } catch (BadRequestException e) {
-      return; // not a review the webhook judges (an object that is not an object, an empty kind)
-    }
-    // the whole object as JSON carries it: a tree may hold what JSON cannot (Infinity is written as a string)
-    JsonNode whole;
-    try {
-      whole = WHOLE.readTree(body).path("request").path("object");
-    } catch (java.io.IOException e) {
-      throw new AssertionError("the decoder read a body databind refuses: " + review, e);
-    }
-    assertThat(outcome(decoded.object(), kind, namespace)).as("pruned %s", whole)
-        .isEqualTo(outcome(whole, kind, namespace));
-  }
-
-  private static Object outcome(JsonNode object, String kind, String namespace) {
-    try {
-      return WorkloadReader.read(object, kind, namespace);
-    } catch (InvalidObjectException e) {
-      return "refused: " + e.getMessage();
-    }
+    AdmissionReviewFuzzTest.prunedReadsAsWhole(review.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static Decision judge(Workload workload, List<AdmissionPolicy> policies) {

@@ -189,9 +189,10 @@ public class AdmissionReviewFuzzTest {
 
   /**
    * The codec builds of the object only what {@link WorkloadReader#FIELDS} selects: reading that must give the same
-   * workload, or the same refusal, as reading the whole object as databind reads it.
+   * workload, or the same refusal, as reading the whole object as databind reads it. Also driven by
+   * {@link io.daemonguard.admission.EngineFuzzTest}, with its arbitrary trees wrapped in reviews.
    */
-  static void prunedReadsAsWhole(byte[] body) {
+  public static void prunedReadsAsWhole(byte[] body) {
     ReviewRequest request;
     try {
       request = AdmissionReviewCodec.decode(body);
@@ -216,7 +217,7 @@ public class AdmissionReviewFuzzTest {
   }
 
   /** A workload, or the refusal's message. A null kind is read from the object, as check reads manifests. */
-  private static Object workload(JsonNode object, String kind, String namespace) {
+  static Object workload(JsonNode object, String kind, String namespace) {
     try {
       return kind == null ? WorkloadReader.read(object, namespace) : WorkloadReader.read(object, kind, namespace);
     } catch (InvalidObjectException e) {
