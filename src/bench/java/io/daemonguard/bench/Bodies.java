@@ -43,26 +43,41 @@ public final class Bodies {
   /** Every body by name, in a stable order. */
   public static Map<String, byte[]> all() {
     Map<String, byte[]> bodies = new LinkedHashMap<>();
-    for (String name : new String[] {TYPICAL_POD, DENIED_POD, LARGE_POD, DEPLOYMENT, TYPICAL_POD_WITHOUT_MANAGED_FIELDS}) {
+    String[] names = {TYPICAL_POD, DENIED_POD, LARGE_POD, DEPLOYMENT, TYPICAL_POD_WITHOUT_MANAGED_FIELDS};
+    for (String name : names) {
       bodies.put(name, body(name));
     }
     return bodies;
   }
 
   public static byte[] body(String name) {
+    return bytes(tree(name));
+  }
+
+  /** The body named, without the object's {@code metadata.managedFields}: what reading that one field costs. */
+  public static byte[] withoutManagedFields(String name) {
+    return bytes(withoutManagedFields(tree(name)));
+  }
+
+  private static ObjectNode tree(String name) {
+    return switch (name) {
+      case TYPICAL_POD -> podCreate(typicalPod(false));
+      case TYPICAL_POD_WITHOUT_MANAGED_FIELDS -> withoutManagedFields(tree(TYPICAL_POD));
+      case DENIED_POD -> podCreate(typicalPod(true));
+      case LARGE_POD -> podCreate(largePod());
+      case DEPLOYMENT -> review("apps", "v1", "Deployment", "deployments", "team-a", "web", deployment());
+      default -> throw new IllegalArgumentException("no body named " + name);
+    };
+  }
+
+  private static ObjectNode withoutManagedFields(ObjectNode review) {
+    ((ObjectNode) review.path("request").path("object").path("metadata")).remove("managedFields");
+    return review;
+  }
+
+  private static byte[] bytes(ObjectNode review) {
     try {
-      return JSON.writeValueAsBytes(switch (name) {
-        case TYPICAL_POD -> podCreate(typicalPod(false));
-        case TYPICAL_POD_WITHOUT_MANAGED_FIELDS -> {
-          ObjectNode pod = typicalPod(false);
-          ((ObjectNode) pod.get("metadata")).remove("managedFields");
-          yield podCreate(pod);
-        }
-        case DENIED_POD -> podCreate(typicalPod(true));
-        case LARGE_POD -> podCreate(largePod());
-        case DEPLOYMENT -> review("apps", "v1", "Deployment", "deployments", "team-a", "web", deployment());
-        default -> throw new IllegalArgumentException("no body named " + name);
-      });
+      return JSON.writeValueAsBytes(review);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
