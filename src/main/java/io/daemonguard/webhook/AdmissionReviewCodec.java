@@ -411,8 +411,8 @@ public final class AdmissionReviewCodec {
 
     /**
      * Refuses {@code name} if the object whose names start at {@code start} has it already, and remembers it. Few
-     * names are compared one by one; past
-     * {@link #LINEAR_NAMES} they go in a set, returned for the object's next names, so that none costs n squared.
+     * names are compared one by one; past {@link #LINEAR_NAMES} they go in a set, returned for the object's next
+     * names, so that none costs n squared.
      */
     private HashSet<String> remember(int start, HashSet<String> many, String name) throws JsonParseException {
       if (many != null) {
