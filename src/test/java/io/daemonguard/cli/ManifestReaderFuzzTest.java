@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.daemonguard.FuzzHeap;
+import io.daemonguard.StrictUtf8;
 import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.Decision;
@@ -13,9 +14,6 @@ import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +47,7 @@ public class ManifestReaderFuzzTest {
       assertThat(error).as("an error names the source").startsWith(SOURCE + ": ");
       assertThat(error.length()).as("and says something").isGreaterThan(SOURCE.length() + 2);
     }
-    if (!isUtf8(content)) {
+    if (!StrictUtf8.isValid(content)) {
       assertThat(parsed.errors()).as("input that is not UTF-8 is an error").isNotEmpty();
       assertThat(parsed.manifests()).as("input that is not UTF-8 yields no manifest").isEmpty();
     }
@@ -135,15 +133,5 @@ public class ManifestReaderFuzzTest {
     ManifestReader.Parsed utf16 = ManifestReader.read(SOURCE, (pod + "\"}}").getBytes(StandardCharsets.UTF_16LE));
     assertThat(utf16.manifests()).isEmpty();
     assertThat(utf16.errors()).singleElement().asString().startsWith(SOURCE + ": document 1: ");
-  }
-
-  static boolean isUtf8(byte[] content) {
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 }

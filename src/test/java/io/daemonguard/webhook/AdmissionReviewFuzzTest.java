@@ -14,13 +14,11 @@ import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.FuzzHeap;
+import io.daemonguard.StrictUtf8;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.WorkloadReader;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -139,13 +137,7 @@ public class AdmissionReviewFuzzTest {
         return false;
       }
     }
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
+    return StrictUtf8.isValid(body);
   }
 
   public static void mutatedReview(FuzzedDataProvider data) {
