@@ -16,13 +16,25 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# Checked before the unit tests, so a broken checkout fails in seconds, and never passes without its e2e run.
+if ! $unit_only; then
+  if [ ! -e e2e/run ]; then
+    echo "test.sh: e2e/run is missing, so the end-to-end tests cannot run; restore it (git checkout -- e2e/run)," \
+      "or pass --unit-only to run the unit tests alone" >&2
+    exit 1
+  fi
+  if [ ! -f e2e/run ] || [ ! -x e2e/run ]; then
+    echo "test.sh: e2e/run is not an executable file (lost its exec bit?), so the end-to-end tests cannot run;" \
+      "fix it with chmod +x e2e/run (and git update-index --chmod=+x e2e/run), or pass --unit-only" >&2
+    exit 1
+  fi
+fi
+
 echo "== unit tests"
 ./mvnw -B -ntp verify
 
 if $unit_only; then
   exit 0
 fi
-if [ -x e2e/run ]; then
-  echo "== end-to-end tests"
-  exec e2e/run "${e2e_args[@]+"${e2e_args[@]}"}"
-fi
+echo "== end-to-end tests"
+exec e2e/run "${e2e_args[@]+"${e2e_args[@]}"}"
