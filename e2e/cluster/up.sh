@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bring up a real single-node Kubernetes 1.20 cluster on this machine, built
-# from Debian bookworm's archive only (see shared/real-cluster.md for why each
-# piece is the way it is).
+# from Debian bookworm's archive only (see README.md in this directory for why
+# each piece is the way it is).
 #
 #   e2e/cluster/up.sh            # prints the admin kubeconfig path on stdout
 #   KUBECONFIG=$(e2e/cluster/up.sh) kubectl get nodes
