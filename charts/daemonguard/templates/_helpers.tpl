@@ -95,6 +95,15 @@ itself is told to exempt.
 {{- end }}
 
 {{/*
+"true" when the cluster is older than 1.21: namespaces then have no
+kubernetes.io/metadata.name label, and the webhook skips a namespace by the
+label daemonguard.io/exempt=true, which the namespace guard protects.
+*/}}
+{{- define "daemonguard.labelExemption" -}}
+{{- semverCompare "<1.21-0" .Capabilities.KubeVersion.Version -}}
+{{- end }}
+
+{{/*
 Fail early on contradictory values.
 */}}
 {{- define "daemonguard.validateValues" -}}

@@ -2,7 +2,10 @@ package io.daemonguard.admission;
 
 import java.util.List;
 
-/** {@code host-root-mount}: a host volume whose path, once normalized ({@code /var/run/..} included), is {@code /}. */
+/**
+ * {@code host-root-mount}: a host volume whose path, once normalized ({@code /var/run/..} and the links out of
+ * {@code /proc} included), is {@code /}, or on a Windows node the root of a drive or volume.
+ */
 public final class HostRootMountRule implements AdmissionRule {
   @Override
   public RuleId id() {
@@ -12,11 +15,19 @@ public final class HostRootMountRule implements AdmissionRule {
   @Override
   public void check(Workload workload, AdmissionPolicy policy, List<Violation> out) {
     for (Workload.HostVolume volume : workload.hostVolumes()) {
-      if (HostPaths.canonical(volume.hostPath()).equals("/")) {
-        out.add(new Violation(id(),
-            describe(volume) + " mounts the host's root filesystem (path \"" + volume.hostPath() + "\")",
-            volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
+      String hostPath = volume.hostPath();
+      String message;
+      if (HostPaths.canonical(hostPath).equals("/")) {
+        message = describe(volume) + " mounts the host's root filesystem (path \"" + hostPath + "\""
+            + (HostPaths.throughProcLink(hostPath)
+                ? ", a link through /proc that the runtime follows to a process's root, working directory or open file)"
+                : ")");
+      } else if (WindowsPaths.read(hostPath).isVolumeRoot()) {
+        message = describe(volume) + " mounts the root of a Windows node's drive (path \"" + hostPath + "\")";
+      } else {
+        continue;
       }
+      out.add(new Violation(id(), message, volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
     }
   }
 

@@ -82,6 +82,17 @@ public final class PolicyCompiler {
   private static List<String> socketPaths(List<String> paths) {
     String field = "spec.admission.rules.runtimeSocketMount.extraPaths";
     for (String path : paths) {
+      if (path != null && WindowsPaths.looksWindows(path)) {
+        WindowsPaths read = WindowsPaths.read(path);
+        if (!path.matches("(?s)([A-Za-z]:[\\\\/]|[\\\\/]{2}).*")) {
+          throw new IllegalArgumentException(field + ": \"" + path + "\" is not an absolute Windows path"
+              + " (write C:\\dir\\file or \\\\.\\pipe\\name)");
+        }
+        if (read.isVolumeRoot() || read.holdsPipes()) {
+          throw new IllegalArgumentException(field + ": \"" + path + "\" is a root, not a socket or pipe");
+        }
+        continue;
+      }
       if (path == null || !path.startsWith("/")) {
         throw new IllegalArgumentException(field + ": \"" + path + "\" is not an absolute path");
       }

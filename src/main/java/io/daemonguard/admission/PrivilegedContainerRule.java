@@ -1,8 +1,15 @@
 package io.daemonguard.admission;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code privileged-container}: any container, init or ephemeral, with {@code securityContext.privileged: true}. */
+/**
+ * {@code privileged-container}: any container, init or ephemeral, with {@code securityContext.privileged: true}, or
+ * running as a Windows host process ({@code windowsOptions.hostProcess: true}, its own or the pod's), the Windows form of
+ * privileged.
+ */
 public final class PrivilegedContainerRule implements AdmissionRule {
   @Override
   public RuleId id() {
@@ -11,11 +18,29 @@ public final class PrivilegedContainerRule implements AdmissionRule {
 
   @Override
   public void check(Workload workload, AdmissionPolicy policy, List<Violation> out) {
+    Map<String, List<String>> byHostProcessField = null;
     for (Workload.Container container : workload.containers()) {
       if (container.privileged()) {
         out.add(new Violation(id(),
             "container \"" + container.name() + "\" runs privileged, with full access to the host and its container daemon",
             container.path() + ".securityContext.privileged", container.name()));
+      }
+      if (container.hostProcessField() != null) {
+        if (byHostProcessField == null) {
+          byHostProcessField = new LinkedHashMap<>();
+        }
+        byHostProcessField.computeIfAbsent(container.hostProcessField(), f -> new ArrayList<>())
+            .add(container.name() == null ? "<unnamed>" : container.name());
+      }
+    }
+    if (byHostProcessField != null) {
+      // one violation per field: a pod-level hostProcess is one setting, however many containers inherit it
+      for (Map.Entry<String, List<String>> field : byHostProcessField.entrySet()) {
+        List<String> names = field.getValue();
+        String subject = names.size() == 1
+            ? "container \"" + names.get(0) + "\" runs" : "containers \"" + String.join("\", \"", names) + "\" run";
+        out.add(new Violation(id(), subject + " as a Windows hostProcess, with full access to the node and its"
+            + " container daemon", field.getKey(), String.join(",", names)));
       }
     }
   }

@@ -24,10 +24,19 @@ public record Workload(
     return new Workload(kind, otherNamespace, name, serviceAccount, containers, hostVolumes);
   }
 
-  /** A container of any sort (regular, init, ephemeral). {@code path} is e.g. {@code spec.initContainers[0]}. */
-  public record Container(String name, String image, String path, boolean privileged, List<String> volumeMounts) {
+  /**
+   * A container of any sort (regular, init, ephemeral). {@code path} is e.g. {@code spec.initContainers[0]}.
+   * {@code hostProcessField} is the field that makes it a Windows host process (its own
+   * {@code securityContext.windowsOptions.hostProcess}, or the pod's), or null when it is not one.
+   */
+  public record Container(
+      String name, String image, String path, boolean privileged, String hostProcessField, List<String> volumeMounts) {
     public Container {
       volumeMounts = List.copyOf(volumeMounts);
+    }
+
+    public Container(String name, String image, String path, boolean privileged, List<String> volumeMounts) {
+      this(name, image, path, privileged, null, volumeMounts);
     }
   }
 

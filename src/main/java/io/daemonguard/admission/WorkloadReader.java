@@ -12,14 +12,17 @@ public final class WorkloadReader {
       "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController");
   private static final String[] CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"};
 
+  private static final FieldSelection WINDOWS_OPTIONS =
+      FieldSelection.of("windowsOptions", FieldSelection.of("hostProcess", FieldSelection.ALL));
   private static final FieldSelection CONTAINER = FieldSelection.of(
       "name", FieldSelection.ALL, "image", FieldSelection.ALL,
-      "securityContext", FieldSelection.of("privileged", FieldSelection.ALL),
+      "securityContext", WINDOWS_OPTIONS.plus("privileged", FieldSelection.ALL),
       "volumeMounts", FieldSelection.of("name", FieldSelection.ALL));
   private static final FieldSelection POD_SPEC = FieldSelection.of(
       "containers", CONTAINER, "initContainers", CONTAINER, "ephemeralContainers", CONTAINER,
       "volumes", FieldSelection.of("name", FieldSelection.ALL, "hostPath", FieldSelection.of("path", FieldSelection.ALL)),
-      "serviceAccountName", FieldSelection.ALL, "serviceAccount", FieldSelection.ALL);
+      "serviceAccountName", FieldSelection.ALL, "serviceAccount", FieldSelection.ALL,
+      "securityContext", WINDOWS_OPTIONS);
   private static final FieldSelection TEMPLATE = FieldSelection.of("spec", POD_SPEC);
 
   /**
@@ -31,7 +34,9 @@ public final class WorkloadReader {
   public static final FieldSelection FIELDS = FieldSelection.of(
       "kind", FieldSelection.ALL,
       "metadata", FieldSelection.of(
-          "namespace", FieldSelection.ALL, "name", FieldSelection.ALL, "generateName", FieldSelection.ALL),
+          "namespace", FieldSelection.ALL, "name", FieldSelection.ALL, "generateName", FieldSelection.ALL,
+          // read of Namespaces only, by ExemptionLabelGuard; a handful of short strings on anything else
+          "labels", FieldSelection.ALL),
       // a Pod's spec, a controller's, a CronJob's and a PersistentVolume's, in one
       "spec", POD_SPEC.plus(
           "template", TEMPLATE,
@@ -76,7 +81,7 @@ public final class WorkloadReader {
     }
     switch (kind) {
       case "Pod" -> serviceAccount = readPodSpec(object, "spec", containers, volumes);
-      case "EphemeralContainers" -> readContainers(object, "ephemeralContainers", "", containers);
+      case "EphemeralContainers" -> readContainers(object, "ephemeralContainers", "", null, containers);
       case "CronJob" -> serviceAccount = readPodSpec(object, "spec.jobTemplate.spec.template.spec", containers, volumes);
       case "PodTemplate" -> serviceAccount = readPodSpec(object, "template.spec", containers, volumes);
       case "PersistentVolume" -> readPersistentVolume(object, volumes);
@@ -111,8 +116,13 @@ public final class WorkloadReader {
       spec = next;
     }
     String prefix = dottedPath + ".";
+    String podHostProcess = null;
+    JsonNode podSecurityContext = optionalObject(spec, "securityContext", prefix + "securityContext");
+    if (podSecurityContext != null && hostProcess(podSecurityContext, prefix + "securityContext")) {
+      podHostProcess = prefix + HOST_PROCESS;
+    }
     for (String list : CONTAINER_LISTS) {
-      readContainers(spec, list, prefix, containers);
+      readContainers(spec, list, prefix, podHostProcess, containers);
     }
     JsonNode volumeList = array(spec, "volumes", prefix + "volumes");
     if (volumeList != null) {
@@ -133,7 +143,12 @@ public final class WorkloadReader {
     return serviceAccount;
   }
 
-  private static void readContainers(JsonNode spec, String list, String prefix, List<Workload.Container> out) {
+  /**
+   * Reads the containers of one list. {@code podHostProcess} is the pod's {@code hostProcess} field when it is true:
+   * Kubernetes refuses a pod whose containers disagree with it, so every container is then a host process.
+   */
+  private static void readContainers(
+      JsonNode spec, String list, String prefix, String podHostProcess, List<Workload.Container> out) {
     JsonNode items = array(spec, list, prefix + list);
     if (items == null) {
       return;
@@ -142,8 +157,12 @@ public final class WorkloadReader {
       String path = prefix + list + "[" + i + "]";
       JsonNode container = element(items, i, path);
       boolean privileged = false;
+      String hostProcessField = podHostProcess;
       JsonNode securityContext = optionalObject(container, "securityContext", path + ".securityContext");
       if (securityContext != null) {
+        if (hostProcess(securityContext, path + ".securityContext")) {
+          hostProcessField = path + "." + HOST_PROCESS;
+        }
         JsonNode flag = securityContext.get("privileged");
         if (flag != null && !flag.isNull()) {
           if (!flag.isBoolean()) {
@@ -163,9 +182,27 @@ public final class WorkloadReader {
           }
         }
       }
-      out.add(new Workload.Container(
-          text(container, "name", path + ".name"), text(container, "image", path + ".image"), path, privileged, mounts));
+      out.add(new Workload.Container(text(container, "name", path + ".name"), text(container, "image", path + ".image"),
+          path, privileged, hostProcessField, mounts));
     }
+  }
+
+  private static final String HOST_PROCESS = "securityContext.windowsOptions.hostProcess";
+
+  /** {@code windowsOptions.hostProcess} of a pod's or container's security context. */
+  private static boolean hostProcess(JsonNode securityContext, String path) {
+    JsonNode windowsOptions = optionalObject(securityContext, "windowsOptions", path + ".windowsOptions");
+    if (windowsOptions == null) {
+      return false;
+    }
+    JsonNode flag = windowsOptions.get("hostProcess");
+    if (flag == null || flag.isNull()) {
+      return false;
+    }
+    if (!flag.isBoolean()) {
+      throw new InvalidObjectException(path + ".windowsOptions.hostProcess: expected a boolean");
+    }
+    return flag.booleanValue();
   }
 
   private static void readPersistentVolume(JsonNode object, List<Workload.HostVolume> volumes) {

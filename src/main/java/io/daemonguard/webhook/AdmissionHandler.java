@@ -5,11 +5,13 @@ import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.Decision;
 import io.daemonguard.admission.DecisionMessages;
+import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,16 @@ public final class AdmissionHandler {
   public static final String AUDIT_ANNOTATION = "violations";
 
   private final List<AdmissionPolicy> policies;
+  private final ExemptionLabelGuard guard;
   private final WebhookMetrics metrics;
 
   public AdmissionHandler(List<AdmissionPolicy> policies, WebhookMetrics metrics) {
+    this(policies, ExemptionLabelGuard.defaults(), metrics);
+  }
+
+  public AdmissionHandler(List<AdmissionPolicy> policies, ExemptionLabelGuard guard, WebhookMetrics metrics) {
     this.policies = List.copyOf(policies);
+    this.guard = guard;
     this.metrics = metrics;
   }
 
@@ -47,6 +55,9 @@ public final class AdmissionHandler {
     if (request.object() == null || !("CREATE".equals(operation) || "UPDATE".equals(operation))) {
       metrics.request("allow", request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
+    }
+    if ("Namespace".equals(request.kind()) && (request.group() == null || request.group().isEmpty())) {
+      return guardNamespace(request);
     }
     Workload workload;
     try {
@@ -75,6 +86,42 @@ public final class AdmissionHandler {
     return AdmissionReviewCodec.encode(
         request.uid(), decision.allowed(), message, DecisionMessages.warnings(decision),
         audit.isEmpty() ? Map.of() : Map.of(AUDIT_ANNOTATION, audit));
+  }
+
+  /** A Namespace CREATE or UPDATE: only the exemption labels are judged, by {@link ExemptionLabelGuard}. */
+  private byte[] guardNamespace(ReviewRequest request) {
+    String operation = request.operation();
+    String name = request.name();
+    if (name == null || name.isEmpty()) {
+      name = request.object().path("metadata").path("name").asText("");
+    }
+    Optional<String> refusal;
+    try {
+      refusal = guard.check(name,
+          ExemptionLabelGuard.labels(request.oldObject(), "request.oldObject"),
+          ExemptionLabelGuard.labels(request.object(), "request.object"),
+          request.username(), request.groups());
+    } catch (InvalidObjectException e) {
+      metrics.request("error", request.kind(), operation);
+      throw new BadRequestException(e.getMessage());
+    }
+    if (refusal.isEmpty()) {
+      metrics.request("allow", request.kind(), operation);
+      return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
+    }
+    metrics.guardViolation(ExemptionLabelGuard.ID, request.kind(), operation);
+    metrics.request("deny", request.kind(), operation);
+    LOG.atInfo()
+        .setMessage("admission deny")
+        .addKeyValue("uid", request.uid())
+        .addKeyValue("operation", operation)
+        .addKeyValue("kind", request.kind())
+        .addKeyValue("name", name)
+        .addKeyValue("user", request.username())
+        .addKeyValue("rules", ExemptionLabelGuard.ID)
+        .log();
+    return AdmissionReviewCodec.encode(request.uid(), false,
+        "daemonguard: Namespace " + name + ": " + refusal.get(), List.of(), Map.of());
   }
 
   private static void log(ReviewRequest request, Workload workload, Decision decision, String outcome) {

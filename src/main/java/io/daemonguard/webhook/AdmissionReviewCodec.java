@@ -115,13 +115,22 @@ public final class AdmissionReviewCodec {
       // the apiserver always sends the object of a CREATE or UPDATE; without it there is nothing to judge
       throw new BadRequestException("request.object is missing for " + operation);
     }
+    JsonNode oldObject = request.get("oldObject");
+    if (oldObject != null && oldObject.isNull()) {
+      oldObject = null;
+    }
+    if (oldObject != null && !oldObject.isObject()) {
+      throw new BadRequestException("request.oldObject is not an object");
+    }
     JsonNode userInfo = request.get("userInfo");
     String username = null;
+    List<String> groups = List.of();
     if (userInfo != null && !userInfo.isNull()) {
       if (!userInfo.isObject()) {
         throw new BadRequestException("request.userInfo is not an object");
       }
       username = text(userInfo, "username", "request.userInfo.username");
+      groups = strings(userInfo, "groups", "request.userInfo.groups");
     }
     return new ReviewRequest(
         uid,
@@ -133,7 +142,9 @@ public final class AdmissionReviewCodec {
         text(request, "namespace", "request.namespace"),
         text(request, "name", "request.name"),
         username,
-        object);
+        groups,
+        object,
+        oldObject);
   }
 
   /** The response: {@code allowed}, a 403 status with the message when denied, warnings, audit annotations. */
@@ -251,6 +262,24 @@ public final class AdmissionReviewCodec {
     return node.textValue();
   }
 
+  private static List<String> strings(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new BadRequestException(path + " is not an array");
+    }
+    String[] values = new String[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      if (!node.get(i).isTextual()) {
+        throw new BadRequestException(path + "[" + i + "] is not a string");
+      }
+      values[i] = node.get(i).textValue();
+    }
+    return List.of(values);
+  }
+
   private static String requiredText(JsonNode parent, String field, String path) {
     String value = text(parent, field, path);
     if (value == null || value.isEmpty()) {
@@ -269,8 +298,8 @@ public final class AdmissionReviewCodec {
 
   /**
    * What the webhook reads of a review: the fields {@link #decode} checks and returns, and of the object what
-   * {@link WorkloadReader} reads. Everything else ({@code request.oldObject}, {@code options}, {@code userInfo.groups},
-   * and most of the object: env, probes, resources, labels, {@code managedFields}, {@code status}) is checked as
+   * {@link WorkloadReader} reads, and the labels of {@code request.oldObject}. Everything else ({@code options},
+   * and most of the object: env, probes, resources, annotations, {@code managedFields}, {@code status}) is checked as
    * strictly but never built.
    */
   private static final FieldSelection READ = FieldSelection.of(
@@ -279,8 +308,10 @@ public final class AdmissionReviewCodec {
       "request", FieldSelection.of(
           "uid", FieldSelection.ALL, "kind", FieldSelection.ALL, "operation", FieldSelection.ALL,
           "subResource", FieldSelection.ALL, "namespace", FieldSelection.ALL, "name", FieldSelection.ALL,
-          "userInfo", FieldSelection.of("username", FieldSelection.ALL),
-          "object", WorkloadReader.FIELDS));
+          "userInfo", FieldSelection.of("username", FieldSelection.ALL, "groups", FieldSelection.ALL),
+          "object", WorkloadReader.FIELDS,
+          // a Namespace UPDATE's labels before, for ExemptionLabelGuard
+          "oldObject", FieldSelection.of("metadata", FieldSelection.of("labels", FieldSelection.ALL))));
 
   /**
    * The body as a tree of what {@link #READ} selects, read as strictly as {@code ObjectMapper.readTree} with strict

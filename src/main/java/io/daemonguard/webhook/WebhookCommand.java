@@ -2,6 +2,7 @@ package io.daemonguard.webhook;
 
 import io.daemonguard.Logging;
 import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.cli.ManifestReader;
 import io.daemonguard.cli.PolicyFiles;
 import io.vertx.core.Vertx;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,15 @@ public final class WebhookCommand implements Callable<Integer> {
       description = "More namespaces the default policy exempts, beside kube-system and $POD_NAMESPACE. Repeatable.")
   List<String> exemptNamespaces = new ArrayList<>();
 
+  @Option(names = "--exemption-admin-group", paramLabel = "GROUP",
+      description = "A group whose members may add, change or remove the namespace label daemonguard.io/exempt"
+          + " (Kubernetes 1.20). Repeatable; replaces the default, system:masters.")
+  List<String> exemptionAdminGroups = new ArrayList<>();
+
+  @Option(names = "--exemption-admin-user", paramLabel = "USER",
+      description = "A user (e.g. system:serviceaccount:NS:NAME) who may do the same. Repeatable.")
+  List<String> exemptionAdminUsers = new ArrayList<>();
+
   @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
       description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
   double certReloadSeconds;
@@ -88,6 +99,12 @@ public final class WebhookCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--cert-reload-interval must be positive and --shutdown-delay not negative");
     }
+    for (String admin : concat(exemptionAdminGroups, exemptionAdminUsers)) {
+      if (admin.isBlank()) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--exemption-admin-group and --exemption-admin-user take a non-empty name");
+      }
+    }
     List<AdmissionPolicy> policies;
     String ownNamespace = System.getenv("POD_NAMESPACE");
     if (policyFiles.isEmpty()) {
@@ -101,7 +118,9 @@ public final class WebhookCommand implements Callable<Integer> {
       }
     }
     WebhookMetrics metrics = new WebhookMetrics();
-    AdmissionHandler handler = new AdmissionHandler(policies, metrics);
+    ExemptionLabelGuard guard = new ExemptionLabelGuard(Set.copyOf(exemptionAdminUsers),
+        exemptionAdminGroups.isEmpty() ? Set.of(ExemptionLabelGuard.CLUSTER_ADMINS) : Set.copyOf(exemptionAdminGroups));
+    AdmissionHandler handler = new AdmissionHandler(policies, guard, metrics);
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
     WebhookServer.Config config = new WebhookServer.Config(host, port, tlsCert, tlsKey, maxBodyBytes,
@@ -133,5 +152,11 @@ public final class WebhookCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

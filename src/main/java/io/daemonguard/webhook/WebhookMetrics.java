@@ -59,14 +59,21 @@ public final class WebhookMetrics {
   public void violations(Decision decision, String requestKind, String operation) {
     String kind = kindLabel(requestKind);
     for (Decision.Finding finding : decision.findings()) {
-      String rule = finding.violation().rule().id();
-      String action = finding.action().label();
-      String key = "v|" + rule + '|' + action + '|' + kind + '|' + operation;
-      counters.computeIfAbsent(key, k -> Counter.builder("daemonguard.admission.violations")
-          .description("Rule violations found, by rule and the action taken")
-          .tag("rule", rule).tag("action", action).tag("kind", kind).tag("operation", operation)
-          .register(registry)).increment();
+      violation(finding.violation().rule().id(), finding.action().label(), kind, operation);
     }
+  }
+
+  /** One violation of a rule outside the policies' rules (the exemption-label guard), always enforced. */
+  public void guardViolation(String rule, String requestKind, String operation) {
+    violation(rule, "Enforce", kindLabel(requestKind), operation);
+  }
+
+  private void violation(String rule, String action, String kind, String operation) {
+    String key = "v|" + rule + '|' + action + '|' + kind + '|' + operation;
+    counters.computeIfAbsent(key, k -> Counter.builder("daemonguard.admission.violations")
+        .description("Rule violations found, by rule and the action taken")
+        .tag("rule", rule).tag("action", action).tag("kind", kind).tag("operation", operation)
+        .register(registry)).increment();
   }
 
   public void latency(long nanos) {

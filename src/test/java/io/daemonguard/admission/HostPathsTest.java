@@ -86,4 +86,28 @@ class HostPathsTest {
   void lastSegment(String normalized, String expected) {
     assertThat(HostPaths.lastSegment(normalized)).isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "canonical(\"{0}\") = \"{1}\", through a /proc link: {2}")
+  @CsvSource(delimiter = '|', value = {
+      "/proc/self/root                 | /                 | true",
+      "/proc/1/root/run/docker.sock    | /run/docker.sock  | true",
+      "/proc/1/root/var/run/..         | /                 | true",
+      "/proc/1/root/..                 | /                 | true",
+      "/proc/1/cwd/../etc              | /etc              | true",
+      "/proc/1/task/2/fd/3/x           | /x                | true",
+      "/dev/fd/3/..                    | /                 | true",
+      "/dev/stdout                     | /                 | true",
+      "/proc/1/root/proc/self/cwd      | /                 | true",
+      "/proc/1                         | /proc/1           | false",
+      "/proc/1/fd                      | /proc/1/fd        | false",
+      "/proc/1/task/2                  | /proc/1/task/2    | false",
+      "/proc/1/rootx                   | /proc/1/rootx     | false",
+      "/proc/1/task/2/x/root           | /proc/1/task/2/x/root | false",
+      "/dev/fd                         | /dev/fd           | false",
+      "/host/proc/1/root               | /host/proc/1/root | false",
+  })
+  void procLinksLeadToTheRoot(String path, String expected, boolean linked) {
+    assertThat(HostPaths.canonical(path)).isEqualTo(expected);
+    assertThat(HostPaths.throughProcLink(path)).isEqualTo(linked);
+  }
 }

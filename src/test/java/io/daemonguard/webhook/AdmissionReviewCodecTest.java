@@ -69,11 +69,13 @@ class AdmissionReviewCodecTest {
         Reviews.JSON.writeValueAsBytes(Reviews.podCreate("team-a", pod)));
 
     assertThat(Reviews.JSON.writeValueAsString(decoded.object())).isEqualTo("""
-        {"kind":"Pod","metadata":{"name":"web","namespace":"team-a"},\
+        {"kind":"Pod","metadata":{"name":"web","namespace":"team-a","labels":{"app":"web"}},\
         "spec":{"containers":[{"name":"app","image":"nginx","securityContext":{"privileged":true},\
         "volumeMounts":[{"name":"logs"}]}],"volumes":[{"name":"logs","hostPath":{"path":"/var/log"}}]}}""");
     assertThat(decoded.uid()).isNotBlank();
     assertThat(decoded.username()).isEqualTo("kubernetes-admin");
+    assertThat(decoded.groups()).containsExactly("system:masters", "system:authenticated");
+    assertThat(decoded.oldObject()).isNull();
   }
 
   @Test

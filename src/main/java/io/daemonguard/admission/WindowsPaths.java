@@ -1,0 +1,112 @@
+package io.daemonguard.admission;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A hostPath as a Windows node reads it. The webhook cannot know where a pod will run, so every host path is judged in
+ * both readings: {@link HostPaths} for Linux, this for Windows.
+ *
+ * <p>Windows compares names without regard to case, takes {@code \} and {@code /} alike, collapses repeated
+ * separators, resolves {@code .} and {@code ..} and drops trailing dots and spaces from a name. The result is written
+ * lower-case with {@code /} separators, its root first: {@code c:} for a drive, {@code //./} for the device namespace
+ * (where the named pipes live, also spelled {@code \\?\}), {@code //server/} for a share, or nothing for a path rooted
+ * on the current drive.
+ */
+public record WindowsPaths(String root, List<String> segments) {
+
+  /** The device namespace, whatever prefix named it ({@code \\.\} or {@code \\?\}). */
+  public static final String DEVICES = "//./";
+
+  public WindowsPaths {
+    segments = List.copyOf(segments);
+  }
+
+  public static WindowsPaths read(String path) {
+    String p = path.replace('\\', '/').toLowerCase(Locale.ROOT);
+    String root;
+    String rest;
+    if (p.startsWith("//")) {
+      int end = p.indexOf('/', 2);
+      String server = end < 0 ? p.substring(2) : p.substring(2, end);
+      rest = end < 0 ? "" : p.substring(end);
+      root = server.equals(".") || server.equals("?") ? DEVICES : "//" + server + "/";
+    } else if (isDrive(p)) {
+      root = p.substring(0, 2);
+      rest = p.substring(2); // "c:x", relative to the drive's working directory, is read from its root
+    } else {
+      root = "";
+      rest = p;
+    }
+    List<String> segments = new ArrayList<>();
+    for (String segment : rest.split("/", -1)) {
+      if (segment.stripTrailing().equals("..")) { // Windows drops the spaces, then reads ".."
+        if (!segments.isEmpty()) {
+          segments.remove(segments.size() - 1);
+        }
+        continue;
+      }
+      String name = stripTrailingDotsAndSpaces(segment);
+      if (!name.isEmpty()) {
+        segments.add(name);
+      }
+    }
+    if (root.equals(DEVICES) && !segments.isEmpty() && isDrive(segments.get(0)) && segments.get(0).length() == 2) {
+      // \\?\C:\ and \\.\C:\ are the drive itself
+      return new WindowsPaths(segments.get(0), segments.subList(1, segments.size()));
+    }
+    return new WindowsPaths(root, segments);
+  }
+
+  /**
+   * The root of a volume: a drive ({@code C:\}, {@code c:/}, {@code \\?\C:\}), a volume GUID path
+   * ({@code \\?\Volume{...}\}), or {@code \} (the root of the current drive).
+   */
+  public boolean isVolumeRoot() {
+    if (root.equals(DEVICES)) {
+      return segments.size() == 1 && segments.get(0).startsWith("volume{");
+    }
+    return segments.isEmpty() && (root.isEmpty() || isDrive(root));
+  }
+
+  /** The pipe's name for a named-pipe path ({@code \\.\pipe\NAME}, or on any server), "" for the pipe namespace itself. */
+  public String pipeName() {
+    if (!root.startsWith("//") || segments.isEmpty() || !segments.get(0).equals("pipe")) {
+      return null;
+    }
+    return String.join("/", segments.subList(1, segments.size()));
+  }
+
+  /** True for a path that holds every named pipe: the device namespace or a server, or its {@code pipe} directory. */
+  public boolean holdsPipes() {
+    return root.startsWith("//") && (segments.isEmpty() || segments.size() == 1 && segments.get(0).equals("pipe"));
+  }
+
+  /** Whether a hostPath looks written for Windows at all: a drive letter, a backslash, or a device or share prefix. */
+  public static boolean looksWindows(String path) {
+    return path.indexOf('\\') >= 0 || isDrive(path.toLowerCase(Locale.ROOT))
+        || path.startsWith("//./") || path.startsWith("//?/");
+  }
+
+  /** {@code c:/dir/file}, {@code //./pipe/name}, {@code //server/share}, or {@code /dir} on the current drive. */
+  @Override
+  public String toString() {
+    return (root.startsWith("//") ? root : root + "/") + String.join("/", segments);
+  }
+
+  private static boolean isDrive(String p) {
+    return p.length() >= 2 && p.charAt(1) == ':' && p.charAt(0) >= 'a' && p.charAt(0) <= 'z';
+  }
+
+  private static String stripTrailingDotsAndSpaces(String segment) {
+    if (segment.equals(".")) {
+      return "";
+    }
+    int end = segment.length();
+    while (end > 0 && (segment.charAt(end - 1) == '.' || segment.charAt(end - 1) == ' ')) {
+      end--;
+    }
+    return segment.substring(0, end);
+  }
+}
