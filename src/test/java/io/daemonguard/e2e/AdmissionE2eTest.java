@@ -236,12 +236,10 @@ class AdmissionE2eTest {
   @Test
   @Order(9)
   void webhookPodsComeBackAfterDeletionAndTheClusterIsNotLocked() {
-    var deployment = cluster.client.apps().deployments().inNamespace(cluster.namespace)
-        .withLabel("app.kubernetes.io/name", "daemonguard").list().getItems().get(0);
+    var deployment = cluster.webhookDeployment();
     String name = deployment.getMetadata().getName();
     int replicas = deployment.getSpec().getReplicas();
-    cluster.client.pods().inNamespace(cluster.namespace).withLabel("app.kubernetes.io/name", "daemonguard")
-        .withGracePeriod(0).delete();
+    cluster.webhookPods().withGracePeriod(0).delete();
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       var current = cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).get();
       assertThat(current.getStatus().getReadyReplicas()).isEqualTo(replicas);

@@ -3,15 +3,20 @@ package io.daemonguard.e2e;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 
@@ -55,11 +60,37 @@ final class E2eCluster {
     return Integer.parseInt(client.getKubernetesVersion().getMinor().replaceAll("[^0-9]", ""));
   }
 
+  /**
+   * The labels the chart puts on the webhook's Deployment and pods (its {@code daemonguard.selectorLabels}). The name
+   * label alone is not enough: the operator's pods carry it too. Every e2e class finds webhook pods through here.
+   */
+  Map<String, String> webhookLabels() {
+    return Map.of(
+        "app.kubernetes.io/name", "daemonguard",
+        "app.kubernetes.io/instance", release,
+        "app.kubernetes.io/component", "webhook");
+  }
+
+  /** The webhook's pods, selected by name, instance and component. */
+  FilterWatchListDeletable<Pod, PodList, PodResource> webhookPods() {
+    return client.pods().inNamespace(namespace).withLabels(webhookLabels());
+  }
+
+  /** The webhook's Deployment; fails unless exactly one carries the webhook's labels. */
+  Deployment webhookDeployment() {
+    List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).withLabels(webhookLabels())
+        .list().getItems();
+    if (deployments.size() != 1) {
+      throw new IllegalStateException("expected one webhook Deployment labelled " + webhookLabels() + " in "
+          + namespace + ", found " + deployments.size());
+    }
+    return deployments.get(0);
+  }
+
   /** The {@code /metrics} text of every running webhook pod, read through the apiserver's pod proxy. */
   List<String> webhookMetrics() {
     List<String> texts = new ArrayList<>();
-    for (Pod pod : client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/name", "daemonguard").list()
-        .getItems()) {
+    for (Pod pod : webhookPods().list().getItems()) {
       if (running(pod)) {
         String text = client.raw("/api/v1/namespaces/" + namespace + "/pods/https:" + pod.getMetadata().getName()
             + ":8443/proxy/metrics");
@@ -71,5 +102,12 @@ final class E2eCluster {
 
   boolean running(Pod pod) {
     return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+  }
+
+  /** Condition Ready is True and the pod is not being deleted (a terminating pod may still report Ready). */
+  static boolean ready(Pod pod) {
+    return pod != null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+        && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.StringReader;
@@ -24,7 +25,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -55,7 +59,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsE2eTest {
 
-  private static final String APP_LABEL = "app.kubernetes.io/name";
   private E2eCluster cluster;
   private String ns;
 
@@ -115,13 +118,8 @@ class FaultsE2eTest {
     return new StreamResult(good, bad, goodRefused, badAdmitted, badOther);
   }
 
-  private Deployment webhookDeployment() {
-    return cluster.client.apps().deployments().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard")
-        .list().getItems().get(0);
-  }
-
   private void awaitAllReady(int replicas) {
-    String name = webhookDeployment().getMetadata().getName();
+    String name = cluster.webhookDeployment().getMetadata().getName();
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       Deployment current = cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).get();
       assertThat(current.getStatus().getReadyReplicas()).isEqualTo(replicas);
@@ -144,38 +142,75 @@ class FaultsE2eTest {
   }
 
   private void killDuringStream(boolean force) throws Exception {
-    int replicas = webhookDeployment().getSpec().getReplicas();
+    int replicas = cluster.webhookDeployment().getSpec().getReplicas();
     assertThat(replicas).isGreaterThanOrEqualTo(2);
     awaitAllReady(replicas);
     AtomicBoolean stop = new AtomicBoolean();
+    // what the killer saw and did, read after join(); its failure fails the test, not just its own thread
+    AtomicReference<Set<String>> uidsBefore = new AtomicReference<>();
+    AtomicReference<Pod> killed = new AtomicReference<>();
+    AtomicReference<Throwable> killerFailure = new AtomicReference<>();
     Thread killer = new Thread(() -> {
       try {
         Thread.sleep(3000);
-        Pod victim = cluster.client.pods().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard").list()
-            .getItems().get(0);
+        List<Pod> before = cluster.webhookPods().list().getItems();
+        uidsBefore.set(uids(before));
+        Pod victim = before.stream().filter(E2eCluster::ready).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no Ready webhook pod to kill among " + uidsBefore.get()));
         var pod = cluster.client.pods().inNamespace(cluster.namespace).withName(victim.getMetadata().getName());
-        if (force) {
-          pod.withGracePeriod(0).delete();
-        } else {
-          pod.delete();
+        List<StatusDetails> deleted = force ? pod.withGracePeriod(0).delete() : pod.delete();
+        if (deleted.isEmpty()) {
+          throw new IllegalStateException("deleting webhook pod " + victim.getMetadata().getName()
+              + " deleted nothing");
         }
+        killed.set(victim);
+        // the victim is gone for good, a pod no webhook pod was before is Ready, and the Deployment is whole again
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+          Pod current = pod.get();
+          assertThat(current == null || !uid(current).equals(uid(victim))).as("killed pod gone").isTrue();
+          assertThat(cluster.webhookPods().list().getItems()).as("a new Ready webhook pod")
+              .anyMatch(p -> E2eCluster.ready(p) && !uidsBefore.get().contains(uid(p)));
+        });
         awaitAllReady(replicas);
         Thread.sleep(3000);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+      } catch (Throwable e) {
+        killerFailure.set(e);
       } finally {
         stop.set(true);
       }
-    });
+    }, "webhook-pod-killer");
     killer.start();
-    StreamResult result = stream(stop, Duration.ofMillis(20));
-    killer.join();
+    StreamResult result;
+    try {
+      result = stream(stop, Duration.ofMillis(20));
+    } catch (Throwable e) {
+      killer.interrupt();
+      throw e;
+    } finally {
+      killer.join();
+    }
+    if (killerFailure.get() != null) {
+      throw new AssertionError("the thread that kills a webhook pod failed", killerFailure.get());
+    }
     System.out.printf("pod %s under load: %d good and %d privileged creations%n", force ? "force-killed" : "deleted",
         result.good(), result.bad());
+    assertThat(killed.get()).as("the webhook pod that was killed").isNotNull();
+    String victimUid = uid(killed.get());
+    List<Pod> readyAfter = cluster.webhookPods().list().getItems().stream().filter(E2eCluster::ready).toList();
+    assertThat(uids(readyAfter)).as("UIDs of the Ready webhook pods after the kill").doesNotContain(victimUid)
+        .anyMatch(uid -> !uidsBefore.get().contains(uid));
     assertThat(result.goodRefused()).as("good pods refused").isEmpty();
     assertThat(result.badAdmitted()).as("privileged pods admitted").isEmpty();
     assertThat(result.badOther()).as("privileged pods refused without our message").isEmpty();
     assertThat(result.good()).isGreaterThan(50);
+  }
+
+  private static String uid(Pod pod) {
+    return pod.getMetadata().getUid();
+  }
+
+  private static Set<String> uids(List<Pod> pods) {
+    return pods.stream().map(FaultsE2eTest::uid).collect(Collectors.toSet());
   }
 
   @Test
@@ -187,8 +222,7 @@ class FaultsE2eTest {
     assertThat(ca).as("the chart's CA secret").isNotNull();
     assertThat(tls).as("the chart's TLS secret").isNotNull();
     String serial = newServingCertificate(ca, tls);
-    List<Pod> pods = cluster.client.pods().inNamespace(cluster.namespace).withLabel(APP_LABEL, "daemonguard").list()
-        .getItems();
+    List<Pod> pods = cluster.webhookPods().list().getItems();
 
     AtomicBoolean stop = new AtomicBoolean();
     Thread watcher = new Thread(() -> {
@@ -270,12 +304,12 @@ class FaultsE2eTest {
   @Test
   @Order(4)
   void withEveryWebhookPodGoneTheClusterFailsClosedAndRecovers() {
-    String name = webhookDeployment().getMetadata().getName();
-    int replicas = webhookDeployment().getSpec().getReplicas();
+    Deployment deployment = cluster.webhookDeployment();
+    String name = deployment.getMetadata().getName();
+    int replicas = deployment.getSpec().getReplicas();
     cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).scale(0);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client.pods().inNamespace(cluster.namespace)
-          .withLabel(APP_LABEL, "daemonguard").list().getItems().isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.webhookPods().list().getItems().isEmpty());
       // failurePolicy Fail: without a webhook nothing is admitted in judged namespaces, not even a good pod
       Pod good = new PodBuilder().withNewMetadata().withName("while-gone").endMetadata().withNewSpec()
           .withNodeName("dg-faults-no-such-node").addNewContainer().withName("app").withImage(E2eCluster.PAUSE_IMAGE)
