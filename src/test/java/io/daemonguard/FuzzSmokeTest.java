@@ -3,7 +3,7 @@ package io.daemonguard;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.daemonguard.admission.EngineFuzzTest;
-import io.daemonguard.cli.ManifestReaderFuzzTest;
+import io.daemonguard.manifest.ManifestReaderFuzzTest;
 import io.daemonguard.webhook.AdmissionReviewFuzzTest;
 
 /**

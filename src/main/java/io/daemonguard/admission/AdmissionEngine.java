@@ -54,21 +54,21 @@ public final class AdmissionEngine {
     if (merged == null) {
       return Decision.CLEAN;
     }
-    List<Decision.Finding> findings = new ArrayList<>(merged.size());
+    List<Violation> judged = new ArrayList<>(merged.size());
     Action strictest = Action.AUDIT;
     for (Merged entry : merged.values()) {
-      findings.add(new Decision.Finding(entry.violation, entry.action, entry.policies));
+      judged.add(entry.violation.judged(entry.action, entry.policies));
       strictest = Action.strictest(strictest, entry.action);
     }
-    return new Decision(strictest != Action.ENFORCE, strictest, findings);
+    return new Decision(strictest, judged);
   }
 
   /** A violation is exempt by image when every container it involves runs an exempt image. */
   private static boolean exemptByImage(Workload workload, AdmissionPolicy policy, Violation violation) {
-    if (policy.exemptImages().isEmpty() || violation.container() == null) {
+    if (policy.exemptImages().isEmpty() || violation.containers().isEmpty()) {
       return false;
     }
-    for (String name : violation.container().split(",")) {
+    for (String name : violation.containers()) {
       boolean exempt = false;
       for (Workload.Container container : workload.containers()) {
         if (name.equals(container.name()) && policy.exemptsImage(container.image())) {

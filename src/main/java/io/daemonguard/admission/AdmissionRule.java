@@ -8,22 +8,17 @@ public interface AdmissionRule {
 
   void check(Workload workload, AdmissionPolicy policy, List<Violation> out);
 
-  /** The names of the containers that mount a volume, joined, or null when none does. */
-  static String mountedBy(Workload workload, String volumeName) {
+  /** The names of the containers that mount a volume, empty when none does. */
+  static List<String> mountedBy(Workload workload, String volumeName) {
     if (volumeName == null) {
-      return null;
+      return List.of();
     }
-    StringBuilder names = null;
+    List<String> names = new java.util.ArrayList<>(2);
     for (Workload.Container container : workload.containers()) {
       if (container.volumeMounts().contains(volumeName)) {
-        String name = container.name() == null ? "<unnamed>" : container.name();
-        if (names == null) {
-          names = new StringBuilder(name);
-        } else {
-          names.append(',').append(name);
-        }
+        names.add(container.name() == null ? "<unnamed>" : container.name());
       }
     }
-    return names == null ? null : names.toString();
+    return names;
   }
 }

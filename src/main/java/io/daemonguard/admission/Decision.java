@@ -3,24 +3,27 @@ package io.daemonguard.admission;
 import java.util.List;
 
 /**
- * The engine's verdict: every violation found, each with the strictest action of the policies that objected to it.
- * {@code action} is the strictest action overall, or null when nothing was found.
+ * The engine's verdict: every violation found, each judged with the strictest action of the policies that objected.
+ * {@code action} is the strictest action overall, or null when nothing was found; the object is allowed unless it is
+ * {@link Action#ENFORCE}.
  */
-public record Decision(boolean allowed, Action action, List<Finding> findings) {
+public record Decision(Action action, List<Violation> violations) {
 
   public Decision {
-    findings = List.copyOf(findings);
+    violations = List.copyOf(violations);
   }
 
-  public static final Decision CLEAN = new Decision(true, null, List.of());
+  public static final Decision CLEAN = new Decision(null, List.of());
 
-  public record Finding(Violation violation, Action action, List<String> policies) {
-    public Finding {
-      policies = List.copyOf(policies);
-    }
+  public boolean allowed() {
+    return action != Action.ENFORCE;
   }
 
-  public List<Finding> findingsWith(Action wanted) {
-    return findings.stream().filter(f -> f.action() == wanted).toList();
+  public Outcome outcome() {
+    return Outcome.of(this);
+  }
+
+  public List<Violation> violationsWith(Action wanted) {
+    return violations.stream().filter(v -> v.action() == wanted).toList();
   }
 }

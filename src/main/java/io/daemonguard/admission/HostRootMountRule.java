@@ -27,7 +27,7 @@ public final class HostRootMountRule implements AdmissionRule {
       } else {
         continue;
       }
-      out.add(new Violation(id(), message, volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
+      out.add(Violation.found(id(), message, volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
     }
   }
 

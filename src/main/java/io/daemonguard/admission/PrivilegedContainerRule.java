@@ -21,9 +21,10 @@ public final class PrivilegedContainerRule implements AdmissionRule {
     Map<String, List<String>> byHostProcessField = null;
     for (Workload.Container container : workload.containers()) {
       if (container.privileged()) {
-        out.add(new Violation(id(),
+        out.add(Violation.found(id(),
             "container \"" + container.name() + "\" runs privileged, with full access to the host and its container daemon",
-            container.path() + ".securityContext.privileged", container.name()));
+            container.path() + ".securityContext.privileged",
+            container.name() == null ? List.of() : List.of(container.name())));
       }
       if (container.hostProcessField() != null) {
         if (byHostProcessField == null) {
@@ -39,8 +40,8 @@ public final class PrivilegedContainerRule implements AdmissionRule {
         List<String> names = field.getValue();
         String subject = names.size() == 1
             ? "container \"" + names.get(0) + "\" runs" : "containers \"" + String.join("\", \"", names) + "\" run";
-        out.add(new Violation(id(), subject + " as a Windows hostProcess, with full access to the node and its"
-            + " container daemon", field.getKey(), String.join(",", names)));
+        out.add(Violation.found(id(), subject + " as a Windows hostProcess, with full access to the node and its"
+            + " container daemon", field.getKey(), names));
       }
     }
   }

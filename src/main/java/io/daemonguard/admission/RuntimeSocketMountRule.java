@@ -23,7 +23,7 @@ public final class RuntimeSocketMountRule implements AdmissionRule {
         case ANCESTOR -> subject + " mounts a directory holding the container runtime socket " + exposure.get().socket();
         case SOCKET_NAME -> subject + " mounts a container runtime socket";
       };
-      out.add(new Violation(id(), message, volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
+      out.add(Violation.found(id(), message, volume.path(), AdmissionRule.mountedBy(workload, volume.name())));
     }
   }
 }

@@ -19,6 +19,14 @@ public record Workload(
     hostVolumes = List.copyOf(hostVolumes);
   }
 
+  /**
+   * Whether objects of this kind live outside namespaces. Of the kinds the rules read, only PersistentVolume does; a
+   * manifest of it gets no default namespace, and the webhook judges it through its cluster-scoped configuration.
+   */
+  public static boolean isClusterScoped(String kind) {
+    return "PersistentVolume".equals(kind);
+  }
+
   /** The same workload in another namespace: the apiserver's request namespace is the one it authorized. */
   public Workload withNamespace(String otherNamespace) {
     return new Workload(kind, otherNamespace, name, serviceAccount, containers, hostVolumes);

@@ -1,15 +1,16 @@
 package io.daemonguard.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.daemonguard.admission.Action;
 import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.AdmissionPolicy;
-import io.daemonguard.admission.Decision;
-import io.daemonguard.admission.DecisionMessages;
 import io.daemonguard.admission.InvalidObjectException;
+import io.daemonguard.admission.Outcome;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.manifest.ManifestReader;
+import io.daemonguard.policy.PolicyFiles;
+import io.daemonguard.report.JsonReport;
+import io.daemonguard.report.ObjectResult;
+import io.daemonguard.report.TextReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -69,9 +70,6 @@ public final class CheckCommand implements Callable<Integer> {
     return this;
   }
 
-  /** One evaluated object, as printed. */
-  record Result(String file, Workload workload, Decision decision) {}
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -90,16 +88,16 @@ public final class CheckCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     List<String> errors = new ArrayList<>();
-    List<Result> results = new ArrayList<>();
+    List<ObjectResult> results = new ArrayList<>();
     for (String path : paths) {
       for (Source source : sources(path, errors)) {
         evaluate(source, policies, results, errors);
       }
     }
     if (output.equals("json")) {
-      printJson(out, results);
+      JsonReport.write(out, results);
     } else {
-      printText(out, results);
+      TextReport.write(out, results);
     }
     out.flush();
     for (String error : errors) {
@@ -109,7 +107,7 @@ public final class CheckCommand implements Callable<Integer> {
     if (!errors.isEmpty()) {
       return EXIT_BAD_INPUT;
     }
-    return results.stream().anyMatch(r -> !r.decision().allowed()) ? EXIT_DENIED : EXIT_CLEAN;
+    return results.stream().anyMatch(r -> r.outcome() == Outcome.DENY) ? EXIT_DENIED : EXIT_CLEAN;
   }
 
   private record Source(String name, byte[] content) {}
@@ -158,84 +156,20 @@ public final class CheckCommand implements Callable<Integer> {
     return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
   }
 
-  private void evaluate(Source source, List<AdmissionPolicy> policies, List<Result> results, List<String> errors) {
+  private void evaluate(
+      Source source, List<AdmissionPolicy> policies, List<ObjectResult> results, List<String> errors) {
     ManifestReader.Parsed parsed = ManifestReader.read(source.name(), source.content());
     errors.addAll(parsed.errors());
     for (ManifestReader.Manifest manifest : parsed.manifests()) {
       Workload workload;
       try {
-        boolean clusterScoped = "PersistentVolume".equals(manifest.object().path("kind").asText());
-        workload = WorkloadReader.read(manifest.object(), clusterScoped ? null : namespace);
+        String kind = manifest.object().path("kind").asText();
+        workload = WorkloadReader.read(manifest.object(), Workload.isClusterScoped(kind) ? null : namespace);
       } catch (InvalidObjectException e) {
         errors.add(manifest.where() + ": " + e.getMessage());
         continue;
       }
-      results.add(new Result(source.name(), workload, AdmissionEngine.evaluate(workload, policies)));
-    }
-  }
-
-  private static void printText(PrintWriter out, List<Result> results) {
-    int denied = 0;
-    int warned = 0;
-    for (Result result : results) {
-      Decision decision = result.decision();
-      String verdict;
-      if (!decision.allowed()) {
-        verdict = "DENY ";
-        denied++;
-      } else if (decision.action() == Action.WARN) {
-        verdict = "WARN ";
-        warned++;
-      } else if (decision.action() == Action.AUDIT) {
-        verdict = "AUDIT";
-      } else {
-        verdict = "PASS ";
-      }
-      out.println(verdict + " " + result.file() + ": " + DecisionMessages.subject(result.workload()));
-      for (Decision.Finding finding : decision.findings()) {
-        out.println("       " + finding.action().label().toLowerCase(Locale.ROOT) + " " + DecisionMessages.line(finding)
-            + (finding.violation().container() == null ? "" : " container " + finding.violation().container()));
-      }
-    }
-    out.println(results.size() + (results.size() == 1 ? " object" : " objects") + " checked: "
-        + denied + " denied, " + warned + " warned, " + (results.size() - denied) + " allowed");
-  }
-
-  private static void printJson(PrintWriter out, List<Result> results) {
-    try {
-      JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out);
-      json.useDefaultPrettyPrinter();
-      json.writeStartArray();
-      for (Result result : results) {
-        json.writeStartObject();
-        json.writeStringField("file", result.file());
-        json.writeStringField("kind", result.workload().kind());
-        json.writeStringField("namespace", result.workload().namespace());
-        json.writeStringField("name", result.workload().name());
-        json.writeBooleanField("allowed", result.decision().allowed());
-        json.writeArrayFieldStart("violations");
-        for (Decision.Finding finding : result.decision().findings()) {
-          json.writeStartObject();
-          json.writeStringField("rule", finding.violation().rule().id());
-          json.writeStringField("message", finding.violation().message());
-          json.writeStringField("path", finding.violation().path());
-          json.writeStringField("container", finding.violation().container());
-          json.writeStringField("action", finding.action().label());
-          json.writeArrayFieldStart("policies");
-          for (String policy : finding.policies()) {
-            json.writeString(policy);
-          }
-          json.writeEndArray();
-          json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-      json.flush();
-      out.println();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      results.add(new ObjectResult(source.name(), workload, AdmissionEngine.evaluate(workload, policies)));
     }
   }
 }

@@ -1,14 +1,15 @@
 package io.daemonguard.webhook;
 
-import io.daemonguard.admission.Action;
 import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.Decision;
-import io.daemonguard.admission.DecisionMessages;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.admission.InvalidObjectException;
+import io.daemonguard.admission.Outcome;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.policy.FixedPolicies;
+import io.daemonguard.policy.PolicySource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,16 +24,20 @@ public final class AdmissionHandler {
   /** Prefixed by the apiserver with the webhook's name, e.g. {@code validate.daemonguard.io/violations}. */
   public static final String AUDIT_ANNOTATION = "violations";
 
-  private final List<AdmissionPolicy> policies;
+  private final PolicySource policies;
   private final ExemptionLabelGuard guard;
   private final WebhookMetrics metrics;
 
   public AdmissionHandler(List<AdmissionPolicy> policies, WebhookMetrics metrics) {
-    this(policies, ExemptionLabelGuard.defaults(), metrics);
+    this(new FixedPolicies(policies), ExemptionLabelGuard.defaults(), metrics);
   }
 
   public AdmissionHandler(List<AdmissionPolicy> policies, ExemptionLabelGuard guard, WebhookMetrics metrics) {
-    this.policies = List.copyOf(policies);
+    this(new FixedPolicies(policies), guard, metrics);
+  }
+
+  public AdmissionHandler(PolicySource policies, ExemptionLabelGuard guard, WebhookMetrics metrics) {
+    this.policies = policies;
     this.guard = guard;
     this.metrics = metrics;
   }
@@ -48,12 +53,12 @@ public final class AdmissionHandler {
     try {
       request = AdmissionReviewCodec.decode(body, offset, length);
     } catch (BadRequestException e) {
-      metrics.request("error", "unknown", "unknown");
+      metrics.request(Outcome.ERROR, "unknown", "unknown");
       throw e;
     }
     String operation = request.operation();
     if (request.object() == null || !("CREATE".equals(operation) || "UPDATE".equals(operation))) {
-      metrics.request("allow", request.kind(), operation);
+      metrics.request(Outcome.ALLOW, request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
     }
     if ("Namespace".equals(request.kind()) && (request.group() == null || request.group().isEmpty())) {
@@ -66,25 +71,22 @@ public final class AdmissionHandler {
         workload = workload.withNamespace(request.namespace());
       }
     } catch (InvalidObjectException e) {
-      metrics.request("error", request.kind(), operation);
+      metrics.request(Outcome.ERROR, request.kind(), operation);
       throw new BadRequestException("request.object." + e.getMessage());
     }
-    Decision decision = AdmissionEngine.evaluate(workload, policies);
-    if (decision.findings().isEmpty()) {
-      metrics.request("allow", request.kind(), operation);
+    Decision decision = AdmissionEngine.evaluate(workload, policies.current());
+    Outcome outcome = decision.outcome();
+    if (outcome == Outcome.ALLOW) {
+      metrics.request(outcome, request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
     }
     metrics.violations(decision, request.kind(), operation);
-    String outcome = decision.action().label().toLowerCase(java.util.Locale.ROOT);
-    if (decision.action() == Action.ENFORCE) {
-      outcome = "deny";
-    }
     metrics.request(outcome, request.kind(), operation);
     log(request, workload, decision, outcome);
-    String message = decision.allowed() ? null : DecisionMessages.denial(workload, decision);
-    String audit = DecisionMessages.audit(decision);
+    String message = decision.allowed() ? null : AdmissionMessages.denial(workload, decision);
+    String audit = AdmissionMessages.audit(decision);
     return AdmissionReviewCodec.encode(
-        request.uid(), decision.allowed(), message, DecisionMessages.warnings(decision),
+        request.uid(), decision.allowed(), message, AdmissionMessages.warnings(decision),
         audit.isEmpty() ? Map.of() : Map.of(AUDIT_ANNOTATION, audit));
   }
 
@@ -102,17 +104,17 @@ public final class AdmissionHandler {
           ExemptionLabelGuard.labels(request.object(), "request.object"),
           request.username(), request.groups());
     } catch (InvalidObjectException e) {
-      metrics.request("error", request.kind(), operation);
+      metrics.request(Outcome.ERROR, request.kind(), operation);
       throw new BadRequestException(e.getMessage());
     }
     if (refusal.isEmpty()) {
-      metrics.request("allow", request.kind(), operation);
+      metrics.request(Outcome.ALLOW, request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
     }
     metrics.guardViolation(ExemptionLabelGuard.ID, request.kind(), operation);
-    metrics.request("deny", request.kind(), operation);
+    metrics.request(Outcome.DENY, request.kind(), operation);
     LOG.atInfo()
-        .setMessage("admission deny")
+        .setMessage("admission " + Outcome.DENY.label())
         .addKeyValue("uid", request.uid())
         .addKeyValue("operation", operation)
         .addKeyValue("kind", request.kind())
@@ -124,20 +126,20 @@ public final class AdmissionHandler {
         "daemonguard: Namespace " + name + ": " + refusal.get(), List.of(), Map.of());
   }
 
-  private static void log(ReviewRequest request, Workload workload, Decision decision, String outcome) {
+  private static void log(ReviewRequest request, Workload workload, Decision decision, Outcome outcome) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
     LOG.atInfo()
-        .setMessage("admission " + outcome)
+        .setMessage("admission " + outcome.label())
         .addKeyValue("uid", request.uid())
         .addKeyValue("operation", request.operation())
         .addKeyValue("kind", request.kind())
         .addKeyValue("namespace", workload.namespace())
         .addKeyValue("name", workload.name())
         .addKeyValue("user", request.username())
-        .addKeyValue("rules", decision.findings().stream()
-            .map(f -> f.violation().rule().id() + ":" + f.violation().path())
+        .addKeyValue("rules", decision.violations().stream()
+            .map(v -> v.rule().id() + ":" + v.path())
             .collect(Collectors.joining(",")))
         .log();
   }

@@ -3,8 +3,9 @@ package io.daemonguard.webhook;
 import io.daemonguard.Logging;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.ExemptionLabelGuard;
-import io.daemonguard.cli.ManifestReader;
-import io.daemonguard.cli.PolicyFiles;
+import io.daemonguard.manifest.ManifestReader;
+import io.daemonguard.policy.FixedPolicies;
+import io.daemonguard.policy.PolicyFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ public final class WebhookCommand implements Callable<Integer> {
     WebhookMetrics metrics = new WebhookMetrics();
     ExemptionLabelGuard guard = new ExemptionLabelGuard(Set.copyOf(exemptionAdminUsers),
         exemptionAdminGroups.isEmpty() ? Set.of(ExemptionLabelGuard.CLUSTER_ADMINS) : Set.copyOf(exemptionAdminGroups));
-    AdmissionHandler handler = new AdmissionHandler(policies, guard, metrics);
+    AdmissionHandler handler = new AdmissionHandler(new FixedPolicies(policies), guard, metrics);
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
     WebhookServer.Config config = new WebhookServer.Config(host, port, tlsCert, tlsKey, maxBodyBytes,

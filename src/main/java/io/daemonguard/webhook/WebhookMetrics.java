@@ -1,6 +1,8 @@
 package io.daemonguard.webhook;
 
 import io.daemonguard.admission.Decision;
+import io.daemonguard.admission.Outcome;
+import io.daemonguard.admission.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -46,8 +48,8 @@ public final class WebhookMetrics {
     return kind;
   }
 
-  /** {@code decision} is one of allow, deny, warn, audit, error. */
-  public void request(String decision, String requestKind, String operation) {
+  public void request(Outcome outcome, String requestKind, String operation) {
+    String decision = outcome.label();
     String kind = kindLabel(requestKind);
     String key = decision + '|' + kind + '|' + operation;
     counters.computeIfAbsent(key, k -> Counter.builder("daemonguard.admission.requests")
@@ -58,8 +60,8 @@ public final class WebhookMetrics {
 
   public void violations(Decision decision, String requestKind, String operation) {
     String kind = kindLabel(requestKind);
-    for (Decision.Finding finding : decision.findings()) {
-      violation(finding.violation().rule().id(), finding.action().label(), kind, operation);
+    for (Violation violation : decision.violations()) {
+      violation(violation.rule().id(), violation.action().label(), kind, operation);
     }
   }
 

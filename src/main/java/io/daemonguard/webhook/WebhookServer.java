@@ -1,5 +1,6 @@
 package io.daemonguard.webhook;
 
+import io.daemonguard.admission.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -212,7 +213,7 @@ public final class WebhookServer {
       String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
       if (contentType == null
           || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
-        metrics.request("error", "unknown", "unknown");
+        metrics.request(Outcome.ERROR, "unknown", "unknown");
         text(ctx, 400, "Content-Type must be application/json, got " + (contentType == null ? "none" : contentType));
         return;
       }
@@ -223,7 +224,7 @@ public final class WebhookServer {
       long start = System.nanoTime();
       Buffer body = ctx.body().buffer();
       if (body == null || body.length() == 0) {
-        metrics.request("error", "unknown", "unknown");
+        metrics.request(Outcome.ERROR, "unknown", "unknown");
         text(ctx, 400, "request body is empty");
         return;
       }
@@ -236,7 +237,7 @@ public final class WebhookServer {
       } catch (RuntimeException e) {
         // a defect, not a verdict: refuse to judge rather than allow, and say so
         LOG.atError().setMessage("could not judge an AdmissionReview").setCause(e).log();
-        metrics.request("error", "unknown", "unknown");
+        metrics.request(Outcome.ERROR, "unknown", "unknown");
         text(ctx, 400, "request could not be judged: " + e.getClass().getSimpleName());
         return;
       }
@@ -260,7 +261,7 @@ public final class WebhookServer {
         return;
       }
       if (ctx.statusCode() == 413) {
-        metrics.request("error", "unknown", "unknown");
+        metrics.request(Outcome.ERROR, "unknown", "unknown");
         text(ctx, 400, tooLarge());
       } else {
         LOG.atWarn().setMessage("request failed").addKeyValue("status", ctx.statusCode())

@@ -69,26 +69,26 @@ class AdmissionEngineTest {
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.action()).isEqualTo(Action.ENFORCE);
     assertThat(summary(decision)).containsExactlyInAnyOrderElementsOf(ALL_VIOLATIONS);
-    assertThat(decision.findings()).allSatisfy(f -> {
+    assertThat(decision.violations()).allSatisfy(f -> {
       assertThat(f.action()).isEqualTo(Action.ENFORCE);
       assertThat(f.policies()).containsExactly(AdmissionPolicy.DEFAULT_NAME);
     });
-    assertThat(decision.findingsWith(Action.ENFORCE)).hasSize(6);
-    assertThat(decision.findingsWith(Action.WARN)).isEmpty();
+    assertThat(decision.violationsWith(Action.ENFORCE)).hasSize(6);
+    assertThat(decision.violationsWith(Action.WARN)).isEmpty();
   }
 
   @Test
   void theContainerFieldNamesWhoMountsTheVolume() {
     Decision decision = evaluate(everything("team-a"), DEFAULT);
 
-    assertThat(decision.findings())
-        .filteredOn(f -> f.violation().path().equals("spec.volumes[1].hostPath.path"))
+    assertThat(decision.violations())
+        .filteredOn(f -> f.path().equals("spec.volumes[1].hostPath.path"))
         .singleElement()
-        .satisfies(f -> assertThat(f.violation().container()).isEqualTo("a,b"));
-    assertThat(decision.findings())
-        .filteredOn(f -> f.violation().path().equals("spec.volumes[3].hostPath.path"))
+        .satisfies(f -> assertThat(f.containers()).containsExactly("a", "b"));
+    assertThat(decision.violations())
+        .filteredOn(f -> f.path().equals("spec.volumes[3].hostPath.path"))
         .singleElement()
-        .satisfies(f -> assertThat(f.violation().container()).isNull());
+        .satisfies(f -> assertThat(f.containers()).isEmpty());
   }
 
   @Test
@@ -136,7 +136,7 @@ class AdmissionEngineTest {
     assertThat(decision).isEqualTo(Decision.CLEAN);
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.action()).isNull();
-    assertThat(decision.findings()).isEmpty();
+    assertThat(decision.violations()).isEmpty();
   }
 
   @Test
@@ -223,10 +223,10 @@ class AdmissionEngineTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.action()).isEqualTo(Action.ENFORCE);
-    assertThat(decision.findings()).singleElement().satisfies(f -> {
+    assertThat(decision.violations()).singleElement().satisfies(f -> {
       assertThat(f.action()).isEqualTo(Action.ENFORCE);
       assertThat(f.policies()).containsExactly("soft", "hard");
-      assertThat(f.violation().path()).isEqualTo("spec.containers[0].securityContext.privileged");
+      assertThat(f.path()).isEqualTo("spec.containers[0].securityContext.privileged");
     });
   }
 
@@ -236,7 +236,7 @@ class AdmissionEngineTest {
         compile(policy("quiet", "Audit")));
 
     assertThat(decision.allowed()).isFalse();
-    assertThat(decision.findings()).singleElement().satisfies(f -> {
+    assertThat(decision.violations()).singleElement().satisfies(f -> {
       assertThat(f.action()).isEqualTo(Action.ENFORCE);
       assertThat(f.policies()).containsExactly("hard", "soft", "quiet");
     });
@@ -257,7 +257,7 @@ class AdmissionEngineTest {
     assertThat(decision.allowed()).isEqualTo(allowed);
     assertThat(decision.action()).isEqualTo(expected);
     assertThat(summary(decision)).containsExactlyInAnyOrderElementsOf(ALL_VIOLATIONS);
-    assertThat(decision.findings()).allSatisfy(f -> {
+    assertThat(decision.violations()).allSatisfy(f -> {
       assertThat(f.action()).isEqualTo(expected);
       assertThat(f.policies()).containsExactly("p1", "p2");
     });
@@ -267,7 +267,7 @@ class AdmissionEngineTest {
   void theSamePolicyTwiceIsNamedOnce() {
     AdmissionPolicy hard = compile(policy("hard", "Enforce"));
     Decision decision = evaluate(read(PRIVILEGED_ONLY), hard, hard);
-    assertThat(decision.findings()).singleElement().satisfies(f -> assertThat(f.policies()).containsExactly("hard"));
+    assertThat(decision.violations()).singleElement().satisfies(f -> assertThat(f.policies()).containsExactly("hard"));
   }
 
   @Test
@@ -285,7 +285,7 @@ class AdmissionEngineTest {
 
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.action()).isEqualTo(Action.WARN);
-    assertThat(decision.findings()).singleElement().satisfies(f -> assertThat(f.policies()).containsExactly("soft"));
+    assertThat(decision.violations()).singleElement().satisfies(f -> assertThat(f.policies()).containsExactly("soft"));
   }
 
   @Test
@@ -305,11 +305,11 @@ class AdmissionEngineTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.action()).isEqualTo(Action.ENFORCE);
-    assertThat(decision.findingsWith(Action.ENFORCE)).singleElement().satisfies(f -> {
-      assertThat(f.violation().rule()).isEqualTo(RuleId.HOST_ROOT_MOUNT);
+    assertThat(decision.violationsWith(Action.ENFORCE)).singleElement().satisfies(f -> {
+      assertThat(f.rule()).isEqualTo(RuleId.HOST_ROOT_MOUNT);
       assertThat(f.policies()).containsExactly("root-only", "warn-all");
     });
-    assertThat(decision.findingsWith(Action.WARN)).hasSize(5)
+    assertThat(decision.violationsWith(Action.WARN)).hasSize(5)
         .allSatisfy(f -> assertThat(f.policies()).containsExactly("warn-all"));
   }
 

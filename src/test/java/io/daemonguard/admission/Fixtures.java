@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.daemonguard.api.DaemonSecurityPolicy;
+import io.daemonguard.policy.PolicyCompiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,16 +15,16 @@ import java.util.List;
 import java.util.Set;
 
 /** Shared helpers for the admission tests: parsing manifests and policies, and flattening decisions for exact asserts. */
-final class Fixtures {
-  static final YAMLMapper YAML = new YAMLMapper();
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Fixtures {
+  public static final YAMLMapper YAML = new YAMLMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** The built-in policy as {@code check} uses it: no own namespace known. */
-  static final AdmissionPolicy DEFAULT = AdmissionPolicy.defaultPolicy(null, Set.of());
+  public static final AdmissionPolicy DEFAULT = AdmissionPolicy.defaultPolicy(null, Set.of());
 
   private Fixtures() {}
 
-  static JsonNode yaml(String text) {
+  public static JsonNode yaml(String text) {
     try {
       return YAML.readTree(text);
     } catch (IOException e) {
@@ -31,7 +32,7 @@ final class Fixtures {
     }
   }
 
-  static JsonNode json(String text) {
+  public static JsonNode json(String text) {
     try {
       return JSON.readTree(text);
     } catch (IOException e) {
@@ -39,7 +40,7 @@ final class Fixtures {
     }
   }
 
-  static JsonNode resource(String name) {
+  public static JsonNode resource(String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/admission/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource /admission/" + name);
@@ -50,20 +51,20 @@ final class Fixtures {
     }
   }
 
-  static Workload read(String yamlText) {
+  public static Workload read(String yamlText) {
     return WorkloadReader.read(yaml(yamlText), "default");
   }
 
-  static Decision evaluate(Workload workload, AdmissionPolicy... policies) {
+  public static Decision evaluate(Workload workload, AdmissionPolicy... policies) {
     return AdmissionEngine.evaluate(workload, Arrays.asList(policies));
   }
 
   /** Reads the YAML text and evaluates it against the default policy. */
-  static Decision evaluateDefault(String yamlText) {
+  public static Decision evaluateDefault(String yamlText) {
     return evaluate(read(yamlText), DEFAULT);
   }
 
-  static DaemonSecurityPolicy dsp(String yamlText) {
+  public static DaemonSecurityPolicy dsp(String yamlText) {
     try {
       return YAML.readValue(yamlText, DaemonSecurityPolicy.class);
     } catch (IOException e) {
@@ -71,33 +72,33 @@ final class Fixtures {
     }
   }
 
-  static AdmissionPolicy compile(String yamlText) {
+  public static AdmissionPolicy compile(String yamlText) {
     return PolicyCompiler.compile(dsp(yamlText));
   }
 
   /** {@code rule path container} for each finding, e.g. {@code host-root-mount spec.volumes[0].hostPath.path app}. */
-  static List<String> summary(Decision decision) {
-    return decision.findings().stream()
-        .map(f -> f.violation().rule().id() + " " + f.violation().path() + " " + f.violation().container())
+  public static List<String> summary(Decision decision) {
+    return decision.violations().stream()
+        .map(f -> f.rule().id() + " " + f.path() + " " + (f.containers().isEmpty() ? null : String.join(",", f.containers())))
         .toList();
   }
 
   /** {@code rule path} for each finding. */
-  static List<String> rulesAndPaths(Decision decision) {
-    return decision.findings().stream()
-        .map(f -> f.violation().rule().id() + " " + f.violation().path())
+  public static List<String> rulesAndPaths(Decision decision) {
+    return decision.violations().stream()
+        .map(f -> f.rule().id() + " " + f.path())
         .toList();
   }
 
-  static List<String> ruleIds(Decision decision) {
-    return decision.findings().stream().map(f -> f.violation().rule().id()).toList();
+  public static List<String> ruleIds(Decision decision) {
+    return decision.violations().stream().map(f -> f.rule().id()).toList();
   }
 
   /**
    * A Pod in namespace {@code team-a} with one container {@code app} mounting one hostPath volume {@code host} at the
    * given path. Built as a tree so that any path spelling survives unquoted.
    */
-  static ObjectNode podWithHostPath(String hostPath) {
+  public static ObjectNode podWithHostPath(String hostPath) {
     ObjectNode pod = JSON.createObjectNode();
     pod.put("apiVersion", "v1").put("kind", "Pod");
     pod.putObject("metadata").put("name", "web").put("namespace", "team-a");
@@ -110,7 +111,7 @@ final class Fixtures {
     return pod;
   }
 
-  static Decision evaluateHostPath(String hostPath, AdmissionPolicy... policies) {
+  public static Decision evaluateHostPath(String hostPath, AdmissionPolicy... policies) {
     return evaluate(WorkloadReader.read(podWithHostPath(hostPath), "default"),
         policies.length == 0 ? new AdmissionPolicy[] {DEFAULT} : policies);
   }

@@ -30,7 +30,7 @@ class HostProcessTest {
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(
         "privileged-container spec." + list + "[0].securityContext.windowsOptions.hostProcess agent");
-    String message = decision.findings().get(0).violation().message();
+    String message = decision.violations().get(0).message();
     assertThat(message).contains("container \"agent\"", "hostProcess").doesNotContain("privileged");
   }
 
@@ -50,7 +50,7 @@ class HostProcessTest {
 
     assertThat(summary(decision)).containsExactly(
         "privileged-container spec.template.spec.securityContext.windowsOptions.hostProcess one,two,init");
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .startsWith("containers \"one\", \"two\", \"init\" run as a Windows hostProcess");
   }
 

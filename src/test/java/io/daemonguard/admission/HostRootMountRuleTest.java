@@ -26,9 +26,9 @@ class HostRootMountRuleTest {
     assertThat(summary(decision)).containsExactly(
         "host-root-mount " + PATH + " app",
         "runtime-socket-mount " + PATH + " app");
-    Violation root = decision.findings().get(0).violation();
+    Violation root = decision.violations().get(0);
     assertThat(root.message()).contains("volume \"host\"", "root filesystem", "\"" + hostPath + "\"");
-    assertThat(decision.findings().get(0).policies()).containsExactly(AdmissionPolicy.DEFAULT_NAME);
+    assertThat(decision.violations().get(0).policies()).containsExactly(AdmissionPolicy.DEFAULT_NAME);
   }
 
   @ParameterizedTest(name = "hostPath \"{0}\" is not the host root")
@@ -56,10 +56,10 @@ class HostRootMountRuleTest {
     new HostRootMountRule().check(workload, Fixtures.DEFAULT, out);
 
     assertThat(out).extracting(Violation::rule).containsOnly(RuleId.HOST_ROOT_MOUNT);
-    assertThat(out).extracting(Violation::path, Violation::container).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("spec.volumes[1].hostPath.path", "app"),
-        org.assertj.core.groups.Tuple.tuple("spec.volumes[2].hostPath.path", null),
-        org.assertj.core.groups.Tuple.tuple("spec.local.path", null));
+    assertThat(out).extracting(Violation::path, Violation::containers).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("spec.volumes[1].hostPath.path", List.of("app")),
+        org.assertj.core.groups.Tuple.tuple("spec.volumes[2].hostPath.path", List.of()),
+        org.assertj.core.groups.Tuple.tuple("spec.local.path", List.of()));
     assertThat(out.get(2).message()).startsWith("host volume mounts the host's root filesystem");
   }
 }

@@ -29,7 +29,7 @@ class LinuxRootLinksTest {
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(
         "host-root-mount " + PATH + " app", "runtime-socket-mount " + PATH + " app");
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .contains("root filesystem", "\"" + hostPath + "\"", "a link through /proc");
   }
 
@@ -48,7 +48,7 @@ class LinuxRootLinksTest {
     Decision decision = evaluateHostPath(hostPath);
 
     assertThat(summary(decision)).containsExactly("runtime-socket-mount " + PATH + " app");
-    assertThat(decision.findings().get(0).violation().message()).contains(message);
+    assertThat(decision.violations().get(0).message()).contains(message);
   }
 
   @ParameterizedTest(name = "\"{0}\" passes")

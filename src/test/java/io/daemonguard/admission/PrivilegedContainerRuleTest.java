@@ -31,7 +31,7 @@ class PrivilegedContainerRuleTest {
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision))
         .containsExactly("privileged-container spec." + list + "[0].securityContext.privileged box");
-    assertThat(decision.findings().get(0).violation().message()).contains("container \"box\"", "privileged");
+    assertThat(decision.violations().get(0).message()).contains("container \"box\"", "privileged");
   }
 
   @ParameterizedTest(name = "{0} with {1}")
@@ -103,9 +103,9 @@ class PrivilegedContainerRuleTest {
         "privileged-container spec.containers[3].securityContext.privileged tool",
         "privileged-container spec.initContainers[1].securityContext.privileged init-priv",
         "privileged-container spec.ephemeralContainers[0].securityContext.privileged debugger");
-    assertThat(decision.findings()).allSatisfy(f -> {
+    assertThat(decision.violations()).allSatisfy(f -> {
       assertThat(f.action()).isEqualTo(Action.ENFORCE);
-      assertThat(f.violation().message()).contains("\"" + f.violation().container() + "\"");
+      assertThat(f.message()).contains("\"" + f.containers().get(0) + "\"");
     });
   }
 }

@@ -25,7 +25,7 @@ class RuntimeSocketMountRuleTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(DENIED);
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .contains("volume \"host\"", "\"" + hostPath + "\"", "mounts the container runtime socket /run/");
   }
 
@@ -38,7 +38,7 @@ class RuntimeSocketMountRuleTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(DENIED);
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .contains("mounts a directory holding the container runtime socket /");
   }
 
@@ -51,7 +51,7 @@ class RuntimeSocketMountRuleTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(DENIED);
-    assertThat(decision.findings().get(0).violation().message()).endsWith("mounts a container runtime socket");
+    assertThat(decision.violations().get(0).message()).endsWith("mounts a container runtime socket");
   }
 
   @ParameterizedTest(name = "neighbour passes: {0}")
@@ -64,7 +64,7 @@ class RuntimeSocketMountRuleTest {
 
     assertThat(decision).isEqualTo(Decision.CLEAN);
     assertThat(decision.allowed()).isTrue();
-    assertThat(decision.findings()).isEmpty();
+    assertThat(decision.violations()).isEmpty();
   }
 
   @Test
@@ -97,7 +97,7 @@ class RuntimeSocketMountRuleTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly(DENIED);
-    assertThat(decision.findings().get(0).policies()).containsExactly("custom-runtime");
+    assertThat(decision.violations().get(0).policies()).containsExactly("custom-runtime");
   }
 
   @ParameterizedTest(name = "extraPaths leave {0} alone")

@@ -24,7 +24,7 @@ class WindowsHostPathsTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly("host-root-mount " + PATH + " app");
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .contains("root of a Windows node's drive", "\"" + hostPath + "\"");
   }
 
@@ -40,7 +40,7 @@ class WindowsHostPathsTest {
 
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactly("runtime-socket-mount " + PATH + " app");
-    assertThat(decision.findings().get(0).violation().message())
+    assertThat(decision.violations().get(0).message())
         .contains("mounts the container runtime socket \\\\.\\pipe\\");
   }
 
@@ -50,7 +50,7 @@ class WindowsHostPathsTest {
     Decision decision = evaluateHostPath(hostPath);
 
     assertThat(summary(decision)).containsExactly("runtime-socket-mount " + PATH + " app");
-    assertThat(decision.findings().get(0).violation().message()).contains("a directory holding");
+    assertThat(decision.violations().get(0).message()).contains("a directory holding");
   }
 
   @ParameterizedTest(name = "neighbour \"{0}\" passes")
@@ -76,7 +76,7 @@ class WindowsHostPathsTest {
         .containsExactly("runtime-socket-mount " + PATH + " app");
     assertThat(summary(evaluateHostPath("c:/run/my-runtime/API.sock", policy)))
         .containsExactly("runtime-socket-mount " + PATH + " app");
-    assertThat(evaluateHostPath("C:\\run\\my-runtime", policy).findings().get(0).violation().message())
+    assertThat(evaluateHostPath("C:\\run\\my-runtime", policy).violations().get(0).message())
         .contains("a directory holding the container runtime socket c:/run/my-runtime/api.sock");
     assertThat(summary(evaluateHostPath("/var/run/mine.sock", policy)))
         .containsExactly("runtime-socket-mount " + PATH + " app");

@@ -166,7 +166,7 @@ class WorkloadReaderTest {
     assertThat(decision.allowed()).isFalse();
     assertThat(summary(decision)).containsExactlyInAnyOrder(
         "host-root-mount spec.hostPath.path null", "runtime-socket-mount spec.hostPath.path null");
-    assertThat(decision.findings().get(0).violation().message()).contains("volume \"pv-root\"");
+    assertThat(decision.violations().get(0).message()).contains("volume \"pv-root\"");
   }
 
   @Test

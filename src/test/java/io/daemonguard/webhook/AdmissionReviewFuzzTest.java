@@ -168,6 +168,10 @@ public class AdmissionReviewFuzzTest {
     assertThat(review.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
     assertThat(review.path("kind").asText()).isEqualTo("AdmissionReview");
     assertThat(answer.path("allowed").isBoolean()).as("allowed is a boolean").isTrue();
+    for (JsonNode warning : answer.path("warnings")) {
+      assertThat(warning.asText().length()).as("a warning kubectl shows whole").isLessThan(
+          AdmissionMessages.MAX_WARNING_LENGTH);
+    }
     if (!answer.path("allowed").booleanValue()) {
       assertThat(answer.path("status").path("code").asInt()).isEqualTo(403);
       assertThat(answer.path("status").path("message").asText()).startsWith("daemonguard: ");
@@ -181,8 +185,7 @@ public class AdmissionReviewFuzzTest {
 
   /**
    * The codec builds of the object only what {@link WorkloadReader#FIELDS} selects: reading that must give the same
-   * workload, or the same refusal, as reading the whole object as databind reads it. Also driven by
-   * {@link io.daemonguard.admission.EngineFuzzTest}, with its arbitrary trees wrapped in reviews.
+   * workload, or the same refusal, as reading the whole object as databind reads it.
    */
   public static void prunedReadsAsWhole(byte[] body) {
     ReviewRequest request;

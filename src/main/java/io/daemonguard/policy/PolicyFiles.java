@@ -1,11 +1,11 @@
-package io.daemonguard.cli;
+package io.daemonguard.policy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.daemonguard.admission.AdmissionPolicy;
-import io.daemonguard.admission.PolicyCompiler;
 import io.daemonguard.api.DaemonSecurityPolicy;
+import io.daemonguard.manifest.ManifestReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,12 @@
-package io.daemonguard.admission;
+package io.daemonguard.policy;
+
+import io.daemonguard.admission.Action;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.HostPaths;
+import io.daemonguard.admission.ImagePattern;
+import io.daemonguard.admission.RuleId;
+import io.daemonguard.admission.RuntimeSockets;
+import io.daemonguard.admission.WindowsPaths;
 
 import io.daemonguard.api.AdmissionRules;
 import io.daemonguard.api.AdmissionSpec;

@@ -1,4 +1,4 @@
-package io.daemonguard.admission;
+package io.daemonguard.policy;
 
 import static io.daemonguard.admission.Fixtures.compile;
 import static io.daemonguard.admission.Fixtures.dsp;
@@ -10,6 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.daemonguard.admission.Action;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.Decision;
+import io.daemonguard.admission.ImagePattern;
+import io.daemonguard.admission.RuleId;
+import io.daemonguard.admission.RuntimeSockets;
+import io.daemonguard.admission.Workload;
 import io.daemonguard.api.DaemonSecurityPolicy;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,7 +99,7 @@ class PolicyCompilerTest {
         "runtime-socket-mount spec.volumes[0].hostPath.path agent",
         "runtime-socket-mount spec.volumes[1].hostPath.path agent",
         "privileged-container spec.containers[0].securityContext.privileged agent");
-    assertThat(decision.findings()).allSatisfy(f -> {
+    assertThat(decision.violations()).allSatisfy(f -> {
       assertThat(f.action()).isEqualTo(expected);
       assertThat(f.policies()).containsExactly("baseline");
     });
@@ -113,11 +120,11 @@ class PolicyCompilerTest {
     Decision decision = evaluate(pod(), policy);
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.action()).isEqualTo(Action.ENFORCE);
-    assertThat(decision.findingsWith(Action.ENFORCE)).extracting(f -> f.violation().rule())
+    assertThat(decision.violationsWith(Action.ENFORCE)).extracting(f -> f.rule())
         .containsExactly(RuleId.HOST_ROOT_MOUNT);
-    assertThat(decision.findingsWith(Action.WARN)).extracting(f -> f.violation().rule())
+    assertThat(decision.violationsWith(Action.WARN)).extracting(f -> f.rule())
         .containsExactly(RuleId.PRIVILEGED_CONTAINER);
-    assertThat(decision.findingsWith(Action.AUDIT)).extracting(f -> f.violation().rule())
+    assertThat(decision.violationsWith(Action.AUDIT)).extracting(f -> f.rule())
         .containsExactly(RuleId.RUNTIME_SOCKET_MOUNT, RuleId.RUNTIME_SOCKET_MOUNT);
   }
 
@@ -178,7 +185,7 @@ class PolicyCompilerTest {
 
     Decision decision = evaluate(pod(namespace, "agent", "nginx"), policy);
     assertThat(decision.allowed()).isEqualTo(exempt);
-    assertThat(decision.findings().isEmpty()).isEqualTo(exempt);
+    assertThat(decision.violations().isEmpty()).isEqualTo(exempt);
   }
 
   static Stream<Arguments> serviceAccounts() {
@@ -241,7 +248,7 @@ class PolicyCompilerTest {
 
     Decision decision = evaluate(pod("team-a", "agent", image), policy);
     assertThat(decision.allowed()).isEqualTo(exempt);
-    assertThat(decision.findings().isEmpty()).isEqualTo(exempt);
+    assertThat(decision.violations().isEmpty()).isEqualTo(exempt);
   }
 
   @Test

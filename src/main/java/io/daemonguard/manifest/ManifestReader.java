@@ -1,4 +1,4 @@
-package io.daemonguard.cli;
+package io.daemonguard.manifest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
