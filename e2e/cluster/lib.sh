@@ -16,7 +16,10 @@ DG_STATE=${DG_STATE:-$DG_CACHE/state}
 # Debian bookworm's source package `kubernetes` is 1.20.2; the binary cache is
 # keyed by it, so a different version builds into a different directory.
 K8S_VERSION=${K8S_VERSION:-1.20.2}
-K8S_BIN=$DG_CACHE/k8s-$K8S_VERSION/bin
+# The suffix names how the binaries were built: "vendorfix1" has reflect2 1.0.2 and json-iterator 1.1.12
+# patched into vendor/ (see patch_vendor in up.sh). A new suffix makes every machine rebuild.
+K8S_BUILD=${K8S_BUILD:-vendorfix1}
+K8S_BIN=$DG_CACHE/k8s-$K8S_VERSION-$K8S_BUILD/bin
 K8S_COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
 # Addresses: loopback and the docker0 bridge only. The apiserver advertises

@@ -119,6 +119,24 @@ ensure_deb_src() {
 
 # ---------------------------------------------------------------- build
 
+patch_vendor() {
+  # Kubernetes 1.20 vendors reflect2 1.0.1 and json-iterator 1.1.10, which read Go's runtime map internals as they
+  # were before Go 1.18. Built with Debian's Go 1.19, kube-apiserver dies with "fatal error: fault" in
+  # reflect2.(*UnsafeMapType).UnsafeIterate on the first write of a custom resource. Debian packages the fixed
+  # versions (1.0.2 and 1.1.12); copy them over the vendored ones. vendor/modules.txt needs no change.
+  local src=$1 pkg dir
+  for pkg in github.com/modern-go/reflect2 github.com/json-iterator/go; do
+    dir=/usr/share/gocode/src/$pkg
+    [[ -d $dir ]] || die "$dir missing (packages golang-github-modern-go-reflect2-dev, golang-github-json-iterator-go-dev)"
+    rm -rf "${src:?}/vendor/$pkg"
+    mkdir -p "$src/vendor/$pkg"
+    cp -r "$dir"/. "$src/vendor/$pkg/"
+    find "$src/vendor/$pkg" -name '*_test.go' -delete
+    rm -rf "$src/vendor/$pkg/.git" "$src/vendor/$pkg/debian"
+  done
+  log "vendor/: reflect2 and json-iterator replaced by Debian's fixed versions"
+}
+
 build_kubernetes() {
   if [[ -f $K8S_BIN/.complete ]]; then
     log "kubernetes $K8S_VERSION binaries cached in $K8S_BIN"
@@ -141,6 +159,8 @@ build_kubernetes() {
     [[ -n $src ]] || die "apt-get source produced no kubernetes-* directory in $build"
     touch "$src/.dg-unpacked"
   fi
+
+  patch_vendor "$src"
 
   # The kubernetes Makefile wants GOPATH layout.
   export GOPATH=$build/gopath GOCACHE=$build/go-build CGO_ENABLED=0
@@ -552,7 +572,7 @@ main() {
   # socat and nsenter (util-linux) serve `kubectl port-forward` on dockershim.
   local pkgs=(openssl curl iproute2 util-linux docker.io iptables conntrack socat etcd-server debootstrap)
   if [[ ! -f $K8S_BIN/.complete ]]; then
-    pkgs+=(golang-go rsync make gcc libc6-dev dpkg-dev)
+    pkgs+=(golang-go rsync make gcc libc6-dev dpkg-dev golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
     ensure_deb_src
   fi
   ensure_packages "${pkgs[@]}"
