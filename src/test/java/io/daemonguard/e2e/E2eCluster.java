@@ -28,6 +28,7 @@ final class E2eCluster {
   static final String CLUSTER_WEBHOOK_NAME = "validate-cluster.daemonguard.io";
 
   final KubernetesClient client;
+  private final String kubeconfigText;
   final String namespace = System.getProperty("e2e.namespace", "daemonguard-system");
   final String release = System.getProperty("e2e.release", "daemonguard");
 
@@ -36,9 +37,22 @@ final class E2eCluster {
     if (kubeconfig == null) {
       throw new IllegalStateException("e2e tests need -De2e.kubeconfig=FILE; run them through e2e/run");
     }
-    Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
+    kubeconfigText = Files.readString(Path.of(kubeconfig));
+    Config config = Config.fromKubeconfig(kubeconfigText);
     config.setRequestTimeout(30_000);
     client = new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * A client that acts as {@code user} in {@code groups}, through the admin's right to impersonate: what RBAC and the
+   * webhook see is that user (close it after use).
+   */
+  KubernetesClient impersonating(String user, String... groups) {
+    Config config = Config.fromKubeconfig(kubeconfigText);
+    config.setRequestTimeout(30_000);
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups(groups);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** A fresh namespace with its default ServiceAccount in place (pods are refused before it exists). */
