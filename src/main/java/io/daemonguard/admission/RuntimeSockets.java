@@ -109,10 +109,6 @@ public final class RuntimeSockets {
     return extraPaths.isEmpty() ? DEFAULTS : new RuntimeSockets(extraPaths);
   }
 
-  public List<String> protectedPaths() {
-    return canonicalSockets;
-  }
-
   /** What a hostPath exposes, if anything: the socket itself, a directory holding one, or a file named like one. */
   public Optional<SocketExposure> exposure(String hostPath) {
     String normalized = HostPaths.normalize(hostPath);

@@ -91,17 +91,21 @@ class RuntimeSocketsTest {
   }
 
   @Test
-  void defaultsAreCanonicalAndCoverEveryRuntime() {
-    assertThat(DEFAULTS.protectedPaths())
-        .allSatisfy(p -> assertThat(HostPaths.canonical(p)).isEqualTo(p))
-        .contains("/run/docker.sock", "/run/containerd/containerd.sock", "/run/crio/crio.sock",
-            "/run/cri-dockerd.sock", "/run/k3s/containerd/containerd.sock", "/run/k0s/containerd.sock");
+  void defaultsCoverEveryRuntimeAsTheSocketItself() {
+    for (String socket : List.of("/run/docker.sock", "/run/containerd/containerd.sock", "/run/crio/crio.sock",
+        "/run/cri-dockerd.sock", "/run/k3s/containerd/containerd.sock", "/run/k0s/containerd.sock")) {
+      assertThat(DEFAULTS.exposure(socket)).as(socket).contains(new SocketExposure(Kind.SOCKET, socket));
+    }
+    for (String path : RuntimeSockets.DEFAULT_PATHS) {
+      assertThat(DEFAULTS.exposure(path.replace("*", "1000"))).as(path).isPresent()
+          .hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(Kind.SOCKET));
+    }
   }
 
   @Test
   void extraPathsAreProtectedWithTheirAncestors() {
     RuntimeSockets sockets = RuntimeSockets.withExtraPaths(List.of("/opt/rt/api.sock", "/var/run/custom/rt.sock"));
-    assertThat(sockets.protectedPaths()).contains("/opt/rt/api.sock", "/run/custom/rt.sock", "/run/docker.sock");
+    assertThat(sockets.exposure("/run/docker.sock")).contains(new SocketExposure(Kind.SOCKET, "/run/docker.sock"));
     assertThat(sockets.exposure("/opt/rt/api.sock")).contains(new SocketExposure(Kind.SOCKET, "/opt/rt/api.sock"));
     assertThat(sockets.exposure("/opt//rt/./api.sock"))
         .contains(new SocketExposure(Kind.SOCKET, "/opt/rt/api.sock"));
