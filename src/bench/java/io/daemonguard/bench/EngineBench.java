@@ -3,8 +3,10 @@ package io.daemonguard.bench;
 import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.Decision;
+import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.policy.FixedPolicies;
 import io.daemonguard.webhook.AdmissionHandler;
 import io.daemonguard.webhook.AdmissionReviewCodec;
 import io.daemonguard.webhook.ReviewRequest;
@@ -59,7 +61,7 @@ public class EngineBench {
     bytes = Bodies.body(body);
     request = AdmissionReviewCodec.decode(bytes);
     policies = List.of(AdmissionPolicy.defaultPolicy("daemonguard", Set.of()));
-    handler = new AdmissionHandler(policies, new WebhookMetrics());
+    handler = new AdmissionHandler(new FixedPolicies(policies), ExemptionLabelGuard.defaults(), new WebhookMetrics());
     Decision decision = decide();
     boolean expectDenied = body.equals(Bodies.DENIED_POD);
     if (decision.allowed() == expectDenied) {

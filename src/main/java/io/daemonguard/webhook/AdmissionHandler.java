@@ -1,14 +1,12 @@
 package io.daemonguard.webhook;
 
 import io.daemonguard.admission.AdmissionEngine;
-import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.Decision;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.Outcome;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
-import io.daemonguard.policy.FixedPolicies;
 import io.daemonguard.policy.PolicySource;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +25,6 @@ public final class AdmissionHandler {
   private final PolicySource policies;
   private final ExemptionLabelGuard guard;
   private final WebhookMetrics metrics;
-
-  public AdmissionHandler(List<AdmissionPolicy> policies, WebhookMetrics metrics) {
-    this(new FixedPolicies(policies), ExemptionLabelGuard.defaults(), metrics);
-  }
-
-  public AdmissionHandler(List<AdmissionPolicy> policies, ExemptionLabelGuard guard, WebhookMetrics metrics) {
-    this(new FixedPolicies(policies), guard, metrics);
-  }
 
   public AdmissionHandler(PolicySource policies, ExemptionLabelGuard guard, WebhookMetrics metrics) {
     this.policies = policies;

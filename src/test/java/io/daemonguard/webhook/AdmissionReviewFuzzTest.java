@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.FuzzHeap;
 import io.daemonguard.StrictUtf8;
 import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.policy.FixedPolicies;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +46,8 @@ public class AdmissionReviewFuzzTest {
   private static final String OWN_NAMESPACE = "daemonguard";
   private static final Set<String> EXEMPT = Set.of("kube-system", OWN_NAMESPACE);
   private static final AdmissionHandler HANDLER = new AdmissionHandler(
-      List.of(AdmissionPolicy.defaultPolicy(OWN_NAMESPACE, Set.of())), new WebhookMetrics());
+      new FixedPolicies(List.of(AdmissionPolicy.defaultPolicy(OWN_NAMESPACE, Set.of()))),
+      ExemptionLabelGuard.defaults(), new WebhookMetrics());
   /** The oracle's own reading: standard Jackson, as strict as the apiserver's encoder is (no duplicates, one value). */
   private static final ObjectMapper ORACLE = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

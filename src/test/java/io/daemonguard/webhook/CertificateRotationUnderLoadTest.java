@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonguard.admission.AdmissionPolicy;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The certificate files are replaced again and again while clients keep sending reviews over new and kept
@@ -29,24 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CertificateRotationUnderLoadTest {
 
-  @TempDir
-  Path dir;
+  @RegisterExtension
+  final WebhookExtension webhook = new WebhookExtension().policies(AdmissionPolicy.defaultPolicy(null, Set.of()))
+      .maxBodyBytes(1 << 20).certReloadMillis(50);
 
   @Test
   void rotatingTheCertificateUnderLoadCausesNoErrors() throws Exception {
-    TestCertificates ca = TestCertificates.newCa("rotation-ca");
-    Path cert = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
-    ca.writeServing(cert, key, "gen-0", false);
-    Vertx vertx = Vertx.vertx();
     ExecutorService clients = Executors.newFixedThreadPool(4);
     try {
-      WebhookMetrics metrics = new WebhookMetrics();
-      WebhookServer server = WebhookServer.start(vertx,
-          new WebhookServer.Config("127.0.0.1", 0, cert, key, 1 << 20, 50, 1),
-          new AdmissionHandler(List.of(AdmissionPolicy.defaultPolicy(null, Set.of())), metrics), metrics)
-          .await(20, TimeUnit.SECONDS);
-      URI uri = URI.create("https://localhost:" + server.port() + "/validate");
+      URI uri = webhook.uri("/validate");
       byte[] deny = Reviews.JSON.writeValueAsBytes(
           Reviews.podCreate("team-a", Reviews.pod("bad", "[" + Reviews.container("a", true) + "]", "[]")));
       byte[] allow = Reviews.JSON.writeValueAsBytes(
@@ -56,17 +46,14 @@ class CertificateRotationUnderLoadTest {
       AtomicInteger failures = new AtomicInteger();
       Set<String> servedSubjects = ConcurrentHashMap.newKeySet();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
-      List<Future<?>> workers = new java.util.ArrayList<>();
+      List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
         boolean freshConnections = w % 2 == 0;
         workers.add(clients.submit(() -> {
-          HttpClient kept = HttpClient.newBuilder().sslContext(ca.clientContext())
-              .connectTimeout(Duration.ofSeconds(5)).build();
+          HttpClient kept = webhook.newClient();
           int i = 0;
           while (System.nanoTime() < deadline) {
-            HttpClient client = freshConnections
-                ? HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5)).build()
-                : kept;
+            HttpClient client = freshConnections ? webhook.newClient() : kept;
             boolean bad = i++ % 2 == 0;
             try {
               HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
@@ -91,7 +78,7 @@ class CertificateRotationUnderLoadTest {
       }
       for (int generation = 1; generation <= 10; generation++) {
         Thread.sleep(600);
-        ca.writeServing(cert, key, "gen-" + generation, generation % 2 == 0);
+        webhook.ca().writeServing(webhook.certFile(), webhook.keyFile(), "gen-" + generation, generation % 2 == 0);
       }
       for (Future<?> worker : workers) {
         worker.get(30, TimeUnit.SECONDS);
@@ -99,10 +86,9 @@ class CertificateRotationUnderLoadTest {
       assertThat(failures.get()).as("failed or wrong answers out of %d requests", requests.get()).isZero();
       assertThat(requests.get()).isGreaterThan(100);
       // several generations were really served, not just the first
-      assertThat(servedSubjects).contains("CN=gen-0").hasSizeGreaterThan(3);
+      assertThat(servedSubjects).contains("CN=" + WebhookExtension.FIRST_CN).hasSizeGreaterThan(3);
     } finally {
       clients.shutdownNow();
-      vertx.close().await(20, TimeUnit.SECONDS);
     }
   }
 }

@@ -4,29 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.daemonguard.admission.AdmissionPolicy;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLParameters;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,56 +29,24 @@ class HostileInputTest {
   private static final long MAX_BODY = WebhookCommand.DEFAULT_MAX_BODY_BYTES;
   private static final int FIVE_MB = 5 * 1024 * 1024;
 
-  @TempDir
-  static Path dir;
-
-  private static Vertx vertx;
-  private static WebhookServer server;
-  private static HttpClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    TestCertificates ca = TestCertificates.newCa("hostile-ca");
-    Path cert = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
-    ca.writeServing(cert, key, "hostile", false);
-    vertx = Vertx.vertx();
-    WebhookMetrics metrics = new WebhookMetrics();
-    server = WebhookServer.start(vertx, new WebhookServer.Config("127.0.0.1", 0, cert, key, MAX_BODY, 1000, 1),
-        new AdmissionHandler(List.of(AdmissionPolicy.defaultPolicy("daemonguard", Set.of())), metrics), metrics)
-        .await(20, TimeUnit.SECONDS);
-    SSLParameters tls = new SSLParameters();
-    tls.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-    client = HttpClient.newBuilder().sslContext(ca.clientContext()).sslParameters(tls)
-        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
-  }
+  /** One webhook for the whole class: the {@code @AfterEach} below checks it still judges after each test. */
+  @RegisterExtension
+  static final WebhookExtension webhook = new WebhookExtension().maxBodyBytes(MAX_BODY).certReloadMillis(1000)
+      .httpVersion(HttpClient.Version.HTTP_1_1);
 
   /** After every hostile request the server still answers a real review with the right verdict. */
   @AfterEach
   void stillJudging() throws Exception {
-    HttpResponse<String> response = post(Reviews.JSON.writeValueAsBytes(privilegedPod()));
+    HttpResponse<String> response = webhook.post(Reviews.JSON.writeValueAsBytes(privilegedPod()));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode answer = Reviews.JSON.readTree(response.body()).path("response");
     assertThat(answer.path("allowed").asBoolean(true)).isFalse();
     assertThat(answer.path("status").path("message").asText()).contains("[privileged-container]");
   }
 
-  private static HttpResponse<String> post(byte[] body) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/validate"))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   private static void assertRefused(byte[] body, String... reasons) throws Exception {
     assertThat((long) body.length).as("the body fits the limit").isLessThanOrEqualTo(MAX_BODY);
-    HttpResponse<String> response = post(body);
+    HttpResponse<String> response = webhook.post(body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(response.body()).as("the reason").contains(reasons);
     assertThat(response.body().length()).as("a 400 does not echo megabytes").isLessThan(2048);
@@ -155,7 +112,7 @@ class HostileInputTest {
   void aFiveMegabyteStringWhereNothingReadsItIsJudgedNotAllowed() throws Exception {
     ObjectNode review = privilegedPod();
     ((ObjectNode) object(review).get("metadata")).putObject("annotations").put("blob", "x".repeat(FIVE_MB));
-    HttpResponse<String> response = post(Reviews.JSON.writeValueAsBytes(review));
+    HttpResponse<String> response = webhook.post(Reviews.JSON.writeValueAsBytes(review));
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = Reviews.JSON.readTree(response.body()).path("response");
     assertThat(answer.path("allowed").asBoolean(true)).isFalse();
@@ -173,7 +130,7 @@ class HostileInputTest {
         "spec.volumes[0]: expected an object");
     assertRefused(million.getBytes(StandardCharsets.UTF_8), "body is not a JSON object");
     // where nothing reads it, it is judged: still denied
-    HttpResponse<String> judged = post(review.replace("\"labels\":{", "\"labels\":{\"many\":" + million + ",")
+    HttpResponse<String> judged = webhook.post(review.replace("\"labels\":{", "\"labels\":{\"many\":" + million + ",")
         .getBytes(StandardCharsets.UTF_8));
     assertThat(judged.statusCode()).isEqualTo(200);
     assertThat(Reviews.JSON.readTree(judged.body()).path("response").path("allowed").asBoolean(true)).isFalse();
@@ -183,7 +140,7 @@ class HostileInputTest {
   void overTheBodyLimit() throws Exception {
     byte[] body = new byte[(int) MAX_BODY + 1];
     java.util.Arrays.fill(body, (byte) ' ');
-    HttpResponse<String> response = post(body);
+    HttpResponse<String> response = webhook.post(body);
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("exceeds the limit of " + MAX_BODY);
   }
@@ -353,13 +310,12 @@ class HostileInputTest {
     for (int i = 0; i < WebhookMetrics.MAX_KINDS + 40; i++) {
       ObjectNode review = privilegedPod();
       ((ObjectNode) request(review).get("kind")).put("kind", "Kind" + i);
-      assertThat(post(Reviews.JSON.writeValueAsBytes(review)).statusCode()).isEqualTo(200);
+      assertThat(webhook.post(Reviews.JSON.writeValueAsBytes(review)).statusCode()).isEqualTo(200);
     }
     ObjectNode odd = privilegedPod();
     ((ObjectNode) request(odd).get("kind")).put("kind", "not a kind " + "x".repeat(1000));
-    assertThat(post(Reviews.JSON.writeValueAsBytes(odd)).statusCode()).isEqualTo(200);
-    String metrics = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/metrics"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(webhook.post(Reviews.JSON.writeValueAsBytes(odd)).statusCode()).isEqualTo(200);
+    String metrics = webhook.get("/metrics").body();
     Set<String> kinds = new HashSet<>();
     Matcher kind = Pattern.compile("daemonguard_admission_requests_total\\{[^}]*kind=\"([^\"]*)\"").matcher(metrics);
     while (kind.find()) {

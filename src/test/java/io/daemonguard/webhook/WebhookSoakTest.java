@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.FuzzHeap;
-import io.daemonguard.admission.AdmissionPolicy;
-import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,9 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The webhook under a sustained rate of mixed AdmissionReviews over TLS keep-alive connections: zero errors, every
@@ -53,8 +47,10 @@ class WebhookSoakTest {
   private static final int WARM_UP_REQUESTS = 4000;
   private static final String UID = "SOAK-UID-PLACEHOLDER";
 
-  @TempDir
-  Path dir;
+  /** Two event loops on a fixed port, as deployed. */
+  @RegisterExtension
+  final WebhookExtension webhook = new WebhookExtension().maxBodyBytes(WebhookCommand.DEFAULT_MAX_BODY_BYTES)
+      .certReloadMillis(2000).eventLoops(2).httpVersion(HttpClient.Version.HTTP_1_1);
 
   /** One kind of request in the mix: its body (with a placeholder uid) and the verdict it must get. */
   private record Case(String name, String body, boolean allowed) {}
@@ -100,29 +96,7 @@ class WebhookSoakTest {
 
   @Test
   void sustainedMixedLoadKeepsEveryVerdictAndAFlatHeap() throws Exception {
-    TestCertificates ca = TestCertificates.newCa("soak-ca");
-    Path cert = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
-    ca.writeServing(cert, key, "soak", false);
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort(); // a fixed port lets the server run one instance per event loop, as deployed
-    }
-    Vertx vertx = Vertx.vertx();
-    try {
-      WebhookMetrics metrics = new WebhookMetrics();
-      WebhookServer server = WebhookServer.start(vertx, new WebhookServer.Config("127.0.0.1", port, cert, key,
-              WebhookCommand.DEFAULT_MAX_BODY_BYTES, 2000, 2),
-          new AdmissionHandler(List.of(AdmissionPolicy.defaultPolicy("daemonguard", Set.of())), metrics), metrics)
-          .await(20, TimeUnit.SECONDS);
-      SSLParameters tls = new SSLParameters();
-      tls.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-      HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext()).sslParameters(tls)
-          .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-      run(client, URI.create("https://localhost:" + server.port() + "/validate"), metrics);
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    run(webhook.client(), webhook.uri("/validate"), webhook.metrics());
   }
 
   /** One request to send: the case, its uid and its number, and when it was due (latency counts from then). */
