@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +23,8 @@ class BypassesOverTlsTest {
   private static final String SA = "system:serviceaccount:daemonguard:daemonguard";
 
   @RegisterExtension
-  final WebhookExtension webhook = new WebhookExtension(
-      List.of(AdmissionPolicy.defaultPolicy("daemonguard", Set.of())),
-      new ExemptionLabelGuard(Set.of(SA), Set.of(ExemptionLabelGuard.CLUSTER_ADMINS)));
+  final WebhookExtension webhook = new WebhookExtension()
+      .guard(new ExemptionLabelGuard(Set.of(SA), Set.of(ExemptionLabelGuard.CLUSTER_ADMINS)));
 
   private JsonNode podWithHostPath(String path) throws Exception {
     ObjectNode review = Reviews.podCreate("team-a", Reviews.pod("p",

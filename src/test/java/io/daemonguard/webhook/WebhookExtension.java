@@ -59,10 +59,6 @@ public final class WebhookExtension
   /** The built-in policy, daemonguard in namespace {@code daemonguard}, the default exemption admins. */
   public WebhookExtension() {}
 
-  public WebhookExtension(List<AdmissionPolicy> policies, ExemptionLabelGuard guard) {
-    policies(policies.toArray(AdmissionPolicy[]::new)).guard(guard);
-  }
-
   public WebhookExtension policies(AdmissionPolicy... policies) {
     this.policies = List.of(policies);
     return this;
