@@ -5,13 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AdmissionRules {
-  @JsonPropertyDescription("host-root-mount: refuse hostPath / in any spelling.")
+  @JsonPropertyDescription("Rule host-root-mount: refuses a hostPath volume of the host's root filesystem, in any spelling"
+      + " (/, //, /./, /proc/1/root, ...). {} turns it on with the policy's action.")
   private RuleSettings hostRootMount;
 
-  @JsonPropertyDescription("privileged-container: refuse privileged containers, init and ephemeral included.")
+  @JsonPropertyDescription("Rule privileged-container: refuses a privileged container; init and ephemeral containers included."
+      + " {} turns it on with the policy's action.")
   private RuleSettings privilegedContainer;
 
-  @JsonPropertyDescription("runtime-socket-mount: refuse mounts of a runtime API socket or a directory holding one.")
+  @JsonPropertyDescription("Rule runtime-socket-mount: refuses a hostPath volume of a container runtime's API socket (Docker,"
+      + " containerd, CRI-O, cri-dockerd) or of a directory holding one (/var/run, /run, /var, ...). {} turns it on"
+      + " with the policy's action.")
   private SocketRuleSettings runtimeSocketMount;
 
   public RuleSettings getHostRootMount() {

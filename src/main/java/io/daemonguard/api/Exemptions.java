@@ -6,13 +6,14 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Exemptions {
-  @JsonPropertyDescription("Namespaces whose workloads this policy does not judge.")
+  @JsonPropertyDescription("Names of namespaces whose workloads this policy does not judge (exact names, no patterns).")
   private List<String> namespaces;
 
-  @JsonPropertyDescription("Service accounts, as namespace/name, whose pods this policy does not judge.")
+  @JsonPropertyDescription("Service accounts, written namespace/name, whose pods this policy does not judge.")
   private List<String> serviceAccounts;
 
-  @JsonPropertyDescription("Image patterns (* matches anything) whose containers this policy does not judge.")
+  @JsonPropertyDescription("Image references whose containers this policy does not judge; * matches any run of characters,"
+      + " e.g. registry.example.com/agents/*.")
   private List<String> images;
 
   public List<String> getNamespaces() {
