@@ -1,10 +1,6 @@
 package io.daemonguard.policy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.daemonguard.admission.AdmissionPolicy;
-import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.manifest.ManifestReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +12,6 @@ import java.util.Set;
 
 /** DaemonSecurityPolicy files for {@code check --policy} and {@code webhook --policy}; a typo is an error, not a no-op. */
 public final class PolicyFiles {
-
-  private static final ObjectMapper STRICT = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
 
   private PolicyFiles() {}
 
@@ -51,11 +43,7 @@ public final class PolicyFiles {
         }
         AdmissionPolicy policy;
         try {
-          policy = PolicyCompiler.compile(STRICT.treeToValue(manifest.object(), DaemonSecurityPolicy.class));
-        } catch (IOException e) {
-          String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-              ? jpe.getOriginalMessage() : e.getMessage();
-          throw new ManifestReader.ManifestException(where + ": " + message.replace('\n', ' '));
+          policy = PolicyObjects.compile(manifest.object());
         } catch (IllegalArgumentException e) {
           throw new ManifestReader.ManifestException(where + ": " + e.getMessage());
         }

@@ -1,5 +1,7 @@
 package io.daemonguard.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonguard.admission.AdmissionEngine;
 import io.daemonguard.admission.Decision;
 import io.daemonguard.admission.ExemptionLabelGuard;
@@ -7,7 +9,9 @@ import io.daemonguard.admission.InvalidObjectException;
 import io.daemonguard.admission.Outcome;
 import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.policy.PolicyObjects;
 import io.daemonguard.policy.PolicySource;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +25,9 @@ public final class AdmissionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
   /** Prefixed by the apiserver with the webhook's name, e.g. {@code validate.daemonguard.io/violations}. */
   public static final String AUDIT_ANNOTATION = "violations";
+  /** The id a refused DaemonSecurityPolicy is counted and logged under. */
+  static final String INVALID_POLICY = "invalid-policy";
+  private static final ObjectMapper WHOLE = new ObjectMapper();
 
   private final PolicySource policies;
   private final ExemptionLabelGuard guard;
@@ -54,6 +61,9 @@ public final class AdmissionHandler {
     if ("Namespace".equals(request.kind()) && (request.group() == null || request.group().isEmpty())) {
       return guardNamespace(request);
     }
+    if ("DaemonSecurityPolicy".equals(request.kind()) && "daemonguard.io".equals(request.group())) {
+      return validatePolicy(request, body, offset, length);
+    }
     Workload workload;
     try {
       workload = WorkloadReader.read(request.object(), request.kind(), request.namespace());
@@ -78,6 +88,42 @@ public final class AdmissionHandler {
     return AdmissionReviewCodec.encode(
         request.uid(), decision.allowed(), message, AdmissionMessages.warnings(decision),
         audit.isEmpty() ? Map.of() : Map.of(AUDIT_ANNOTATION, audit));
+  }
+
+  /**
+   * A DaemonSecurityPolicy CREATE or UPDATE: refused with the compiler's words when {@code check --policy} would refuse
+   * it, so that {@code kubectl apply} of a broken policy fails at the door. The decoder builds only what the rules read,
+   * so the policy is read again whole: a rare request, and the body has already passed every strict check.
+   */
+  private byte[] validatePolicy(ReviewRequest request, byte[] body, int offset, int length) {
+    String operation = request.operation();
+    JsonNode policy;
+    try {
+      policy = WHOLE.readTree(body, offset, length).path("request").path("object");
+    } catch (IOException e) {
+      metrics.request(Outcome.ERROR, request.kind(), operation);
+      throw new BadRequestException("request.object could not be read again: " + e.getMessage());
+    }
+    try {
+      PolicyObjects.compile(policy);
+    } catch (IllegalArgumentException e) {
+      metrics.guardViolation(INVALID_POLICY, request.kind(), operation);
+      metrics.request(Outcome.DENY, request.kind(), operation);
+      LOG.atInfo()
+          .setMessage("admission " + Outcome.DENY.label())
+          .addKeyValue("uid", request.uid())
+          .addKeyValue("operation", operation)
+          .addKeyValue("kind", request.kind())
+          .addKeyValue("name", request.name())
+          .addKeyValue("user", request.username())
+          .addKeyValue("rules", INVALID_POLICY)
+          .log();
+      return AdmissionReviewCodec.encode(request.uid(), false,
+          "daemonguard: [" + INVALID_POLICY + "] " + e.getMessage() + ". The policies in force stay as they are.",
+          List.of(), Map.of());
+    }
+    metrics.request(Outcome.ALLOW, request.kind(), operation);
+    return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
   }
 
   /** A Namespace CREATE or UPDATE: only the exemption labels are judged, by {@link ExemptionLabelGuard}. */

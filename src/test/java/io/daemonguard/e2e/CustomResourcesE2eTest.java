@@ -1,12 +1,15 @@
 package io.daemonguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.daemonguard.api.AdmissionSpec;
 import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.DaemonSecurityPolicySpec;
+import io.daemonguard.api.Exemptions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.ArrayList;
@@ -77,5 +80,27 @@ class CustomResourcesE2eTest {
     // nothing restarts a dead apiserver in the local cluster: that it still answers is the proof
     assertThat(cluster.client.getKubernetesVersion().getGitVersion()).isEqualTo(startedAt);
     assertThat(cluster.client.namespaces().withName("default").get()).isNotNull();
+  }
+
+  @Test
+  void aPolicyTheCompilerRefusesIsRefusedAtTheDoorNamingTheField() {
+    DaemonSecurityPolicy policy = new DaemonSecurityPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName("dg-e2e-crd-invalid")
+        .addToLabels("daemonguard.io/e2e", "true").build());
+    DaemonSecurityPolicySpec spec = new DaemonSecurityPolicySpec();
+    AdmissionSpec admission = new AdmissionSpec();
+    Exemptions exemptions = new Exemptions();
+    exemptions.setServiceAccounts(List.of("scanner")); // the schema lets it through; the compiler wants namespace/name
+    admission.setExemptions(exemptions);
+    spec.setAdmission(admission);
+    policy.setSpec(spec);
+
+    assertThatThrownBy(() -> policies.resource(policy).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains(
+            "admission webhook \"" + E2eCluster.CLUSTER_WEBHOOK_NAME + "\" denied the request",
+            "daemonguard: [invalid-policy] DaemonSecurityPolicy dg-e2e-crd-invalid: "
+                + "spec.admission.exemptions.serviceAccounts: \"scanner\" is not namespace/name"));
+    assertThat(policies.withName("dg-e2e-crd-invalid").get()).isNull();
   }
 }
