@@ -129,7 +129,7 @@ public class AdmissionReviewFuzzTest {
   public static void arbitraryBody(byte[] body) {
     FuzzHeap.sample("AdmissionReviewFuzzTest.arbitraryBytes");
     // the codec's UTF-8 check agrees with the JDK's strict decoder
-    assertThat(AdmissionReviewCodec.firstInvalidUtf8(body) < 0).as("valid UTF-8 without NUL")
+    assertThat(Utf8Validator.firstInvalid(body, 0, body.length) < 0).as("valid UTF-8 without NUL")
         .isEqualTo(isStrictUtf8WithoutNul(body));
     judge(body);
   }
