@@ -12,12 +12,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS server: {@code POST /validate}, {@code /healthz}, {@code /readyz}, {@code /metrics}. One server per event
  * loop, sharing the port; the certificate is re-read when its files change and swapped in without closing
- * connections.
+ * connections (by a {@link CertificateReloader}).
  */
 public final class WebhookServer {
 
@@ -48,14 +49,17 @@ public final class WebhookServer {
   private final WebhookMetrics metrics;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean(false);
-  private volatile String fingerprint;
-  private long reloadTimer = -1;
+  private final CertificateReloader reloader;
 
   private WebhookServer(Vertx vertx, Config config, AdmissionHandler handler, WebhookMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.handler = handler;
     this.metrics = metrics;
+    // the server is reached by its Service's name, which nothing tells it: no name is checked
+    this.reloader = new CertificateReloader(vertx, config.certFile(), config.keyFile(), config.certReloadMillis(),
+        Clock.systemUTC(), CertificateReloader.EXPIRY_WARNING, List.of(),
+        () -> servers.isEmpty() ? config.port() : port(), this::updateKeyCert);
   }
 
   /** Starts listening; fails with a message naming the file when the certificate or key cannot be used. */
@@ -71,7 +75,6 @@ public final class WebhookServer {
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
-    server.fingerprint = tls.fingerprint();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
@@ -85,9 +88,8 @@ public final class WebhookServer {
     int instances = config.port() == 0 ? 1 : Math.max(1, config.instances());
     return vertx.deployVerticle(() -> server.new ServerVerticle(options), new DeploymentOptions().setInstances(instances))
         .map(id -> {
-          server.reloadTimer = vertx.setPeriodic(config.certReloadMillis(), t -> server.reloadIfChanged());
           server.ready.set(true);
-          server.logCertificate("serving", tls);
+          server.reloader.start(tls);
           return server;
         });
   }
@@ -108,9 +110,7 @@ public final class WebhookServer {
   /** Stops listening; requests in flight finish within the grace period. */
   public Future<Void> shutdown(long graceMillis) {
     ready.set(false);
-    if (reloadTimer >= 0) {
-      vertx.cancelTimer(reloadTimer);
-    }
+    reloader.stop();
     List<Future<Void>> closing = new ArrayList<>();
     for (HttpServer server : servers) {
       closing.add(server.shutdown(graceMillis, TimeUnit.MILLISECONDS));
@@ -120,56 +120,20 @@ public final class WebhookServer {
 
   /** Visible for tests: re-reads the files now instead of at the next tick. */
   Future<Boolean> reloadIfChanged() {
-    TlsFiles tls;
-    try {
-      tls = TlsFiles.read(config.certFile(), config.keyFile());
-    } catch (Exception e) {
-      LOG.atWarn().setMessage("certificate files unreadable, keeping the current certificate")
-          .addKeyValue("error", e.getMessage()).log();
-      return Future.succeededFuture(false);
-    }
-    if (tls.fingerprint().equals(fingerprint)) {
-      return Future.succeededFuture(false);
-    }
-    try {
-      tls.checkPair(vertx);
-    } catch (java.security.GeneralSecurityException e) {
-      // one file replaced before the other; the next tick sees the finished pair
-      LOG.atInfo().setMessage("certificate files changed but are not a usable pair yet, keeping the current one")
-          .addKeyValue("error", e.getMessage()).log();
-      return Future.succeededFuture(false);
-    }
+    return reloader.reloadIfChanged();
+  }
+
+  /** Serves new key material on every instance, connections already open keeping theirs. */
+  private Future<?> updateKeyCert(KeyCertOptions keyCert) {
     ServerSSLOptions ssl = new ServerSSLOptions()
-        .setKeyCertOptions(tls.keyCertOptions())
+        .setKeyCertOptions(keyCert)
         .setUseAlpn(true)
         .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
     List<Future<Boolean>> updates = new ArrayList<>();
     for (HttpServer server : servers) {
       updates.add(server.updateSSLOptions(ssl, true));
     }
-    return Future.all(updates).map(done -> {
-      fingerprint = tls.fingerprint();
-      logCertificate("certificate reloaded", tls);
-      return true;
-    }).recover(e -> {
-      // a half-written pair (new cert, old key) fails here; the next tick sees the finished pair
-      LOG.atWarn().setMessage("new certificate rejected, keeping the current one")
-          .addKeyValue("error", String.valueOf(e.getMessage())).log();
-      return Future.succeededFuture(false);
-    });
-  }
-
-  private void logCertificate(String message, TlsFiles tls) {
-    try {
-      X509Certificate leaf = tls.leaf();
-      LOG.atInfo().setMessage(message)
-          .addKeyValue("port", servers.isEmpty() ? config.port() : port())
-          .addKeyValue("subject", leaf.getSubjectX500Principal().getName())
-          .addKeyValue("notAfter", leaf.getNotAfter().toInstant().toString())
-          .log();
-    } catch (Exception e) {
-      LOG.atInfo().setMessage(message).log();
-    }
+    return Future.all(updates);
   }
 
   private final class ServerVerticle extends AbstractVerticle {
