@@ -29,7 +29,7 @@ EXPOSE 8443
 # exits on OutOfMemoryError so that the kubelet restarts it rather than leaving
 # a half-dead webhook. Everything the JVM and Vert.x write goes under /tmp, so
 # the root filesystem can be read-only (the Helm chart mounts an emptyDir there).
-# To change these flags in Kubernetes, set the chart's `jvmOptions`, which
+# To change these flags in Kubernetes, set the chart's `webhook.jvmOptions`, which
 # replaces this ENTRYPOINT's flags.
 ENTRYPOINT ["java", \
   "-XX:MaxRAMPercentage=60", \

@@ -252,14 +252,7 @@ public final class WorkloadReader {
   }
 
   private static String text(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      throw new InvalidObjectException(path + ": expected a string");
-    }
-    return node.textValue();
+    return JsonFields.text(parent, field, path, p -> new InvalidObjectException(p + ": expected a string"));
   }
 
   private static String requiredText(JsonNode parent, String field, String path) {

@@ -30,11 +30,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ManifestReader {
 
-  private static final int MAX_DEPTH = 100;
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
+  private static final int MAX_DEPTH = StrictJson.MAX_NESTING_DEPTH;
+  private static final ObjectMapper JSON = new ObjectMapper(StrictJson.factory(MAX_DEPTH));
 
   private ManifestReader() {}
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daemonguard.admission.FieldSelection;
+import io.daemonguard.admission.JsonFields;
 import io.daemonguard.admission.WorkloadReader;
+import io.daemonguard.manifest.StrictJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +20,7 @@ public final class AdmissionReviewCodec {
 
   public static final String API_VERSION = "admission.k8s.io/v1";
   /** Kubernetes objects are shallow; anything this deep is an attack on the parser, not a workload. */
-  public static final int MAX_NESTING_DEPTH = 100;
+  public static final int MAX_NESTING_DEPTH = StrictJson.MAX_NESTING_DEPTH;
   /** The admission operations; anything else is not an AdmissionReview the apiserver sent. */
   static final List<String> OPERATIONS = List.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
@@ -129,12 +131,13 @@ public final class AdmissionReviewCodec {
       username = text(userInfo, "username", "request.userInfo.username");
       groups = strings(userInfo, "groups", "request.userInfo.groups");
     }
+    // checked as the apiserver sends them, though nothing reads them: a review that gets them wrong is not one
+    text(gvk, "version", "request.kind.version");
+    text(request, "subResource", "request.subResource");
     return new ReviewRequest(
         uid,
         text(gvk, "group", "request.kind.group"),
-        text(gvk, "version", "request.kind.version"),
         requiredText(gvk, "kind", "request.kind.kind"),
-        text(request, "subResource", "request.subResource"),
         operation,
         text(request, "namespace", "request.namespace"),
         text(request, "name", "request.name"),
@@ -185,14 +188,7 @@ public final class AdmissionReviewCodec {
   }
 
   private static String text(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      throw new BadRequestException(path + " is not a string");
-    }
-    return node.textValue();
+    return JsonFields.text(parent, field, path, p -> new BadRequestException(p + " is not a string"));
   }
 
   private static List<String> strings(JsonNode parent, String field, String path) {

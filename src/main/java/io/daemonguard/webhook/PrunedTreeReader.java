@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.admission.FieldSelection;
+import io.daemonguard.manifest.StrictJson;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -43,12 +42,8 @@ final class PrunedTreeReader {
   /** A reader that builds what {@code selection} selects and refuses anything nested deeper than the limit. */
   PrunedTreeReader(FieldSelection selection, int maxNestingDepth) {
     this.selection = selection;
-    StreamReadConstraints depth = StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build();
-    this.parsers = JsonFactory.builder().streamReadConstraints(depth).build();
-    this.refusals = new ObjectMapper(JsonFactory.builder()
-        .streamReadConstraints(depth)
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build())
+    this.parsers = StrictJson.factoryCheckingDepthOnly(maxNestingDepth);
+    this.refusals = new ObjectMapper(StrictJson.factory(maxNestingDepth))
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 

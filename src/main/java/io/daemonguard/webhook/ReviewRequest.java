@@ -10,9 +10,7 @@ import java.util.List;
 public record ReviewRequest(
     String uid,
     String group,
-    String version,
     String kind,
-    String subResource,
     String operation,
     String namespace,
     String name,

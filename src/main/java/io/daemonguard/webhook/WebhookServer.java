@@ -98,10 +98,6 @@ public final class WebhookServer {
     return servers.get(0).actualPort();
   }
 
-  public boolean ready() {
-    return ready.get();
-  }
-
   /** Readiness goes false so Kubernetes routes new requests elsewhere; requests are still answered. */
   public void markNotReady() {
     ready.set(false);
