@@ -7,7 +7,6 @@ import io.daemonguard.admission.ImagePattern;
 import io.daemonguard.admission.RuleId;
 import io.daemonguard.admission.RuntimeSockets;
 import io.daemonguard.admission.WindowsPaths;
-
 import io.daemonguard.api.AdmissionRules;
 import io.daemonguard.api.AdmissionSpec;
 import io.daemonguard.api.DaemonSecurityPolicy;

@@ -12,7 +12,6 @@ import io.daemonguard.FuzzHeap;
 import io.daemonguard.report.ViolationText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
