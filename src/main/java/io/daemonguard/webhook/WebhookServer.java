@@ -114,11 +114,6 @@ public final class WebhookServer {
     return Future.all(closing).mapEmpty();
   }
 
-  /** Visible for tests: re-reads the files now instead of at the next tick. */
-  Future<Boolean> reloadIfChanged() {
-    return reloader.reloadIfChanged();
-  }
-
   /** Serves new key material on every instance, connections already open keeping theirs. */
   private Future<?> updateKeyCert(KeyCertOptions keyCert) {
     ServerSSLOptions ssl = new ServerSSLOptions()
