@@ -11,4 +11,9 @@ import java.util.List;
  */
 public interface PolicySource {
   List<AdmissionPolicy> current();
+
+  /** False until the source holds what it is meant to (an informer before its first list): not ready to judge. */
+  default boolean ready() {
+    return true;
+  }
 }

@@ -39,6 +39,11 @@ public final class AdmissionHandler {
     this.metrics = metrics;
   }
 
+  /** Whether the policies are in (the cluster's, once listed): until then the server reports itself not ready. */
+  public boolean ready() {
+    return policies.ready();
+  }
+
   /** @throws BadRequestException when the body is not an AdmissionReview the webhook can judge */
   public byte[] handle(byte[] body) {
     return handle(body, 0, body.length);

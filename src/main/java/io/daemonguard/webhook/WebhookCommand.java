@@ -4,8 +4,12 @@ import io.daemonguard.Logging;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.manifest.ManifestReader;
+import io.daemonguard.policy.ClusterPolicies;
 import io.daemonguard.policy.FixedPolicies;
 import io.daemonguard.policy.PolicyFiles;
+import io.daemonguard.policy.PolicySource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -54,6 +58,11 @@ public final class WebhookCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "FILE",
       description = "DaemonSecurityPolicy file(s) to enforce instead of the built-in default policy. Repeatable.")
   List<Path> policyFiles = new ArrayList<>();
+
+  @Option(names = "--policies-from-cluster",
+      description = "Follow the cluster's DaemonSecurityPolicies (list and watch; not ready until listed) instead of"
+          + " --policy files. With none in the cluster, the built-in default policy applies.")
+  boolean policiesFromCluster;
 
   @Option(names = "--exempt-namespace", paramLabel = "NS",
       description = "More namespaces the default policy exempts, beside kube-system and $POD_NAMESPACE. Repeatable.")
@@ -106,6 +115,10 @@ public final class WebhookCommand implements Callable<Integer> {
             "--exemption-admin-group and --exemption-admin-user take a non-empty name");
       }
     }
+    if (policiesFromCluster && !policyFiles.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--policies-from-cluster and --policy are exclusive: the policies come from one place");
+    }
     List<AdmissionPolicy> policies;
     String ownNamespace = System.getenv("POD_NAMESPACE");
     if (policyFiles.isEmpty()) {
@@ -121,7 +134,14 @@ public final class WebhookCommand implements Callable<Integer> {
     WebhookMetrics metrics = new WebhookMetrics();
     ExemptionLabelGuard guard = new ExemptionLabelGuard(Set.copyOf(exemptionAdminUsers),
         exemptionAdminGroups.isEmpty() ? Set.of(ExemptionLabelGuard.CLUSTER_ADMINS) : Set.copyOf(exemptionAdminGroups));
-    AdmissionHandler handler = new AdmissionHandler(new FixedPolicies(policies), guard, metrics);
+    PolicySource source = new FixedPolicies(policies);
+    KubernetesClient client = null;
+    if (policiesFromCluster) {
+      client = new KubernetesClientBuilder().build();
+      source = new ClusterPolicies(policies.get(0)).start(client);
+    }
+    KubernetesClient cluster = client;
+    AdmissionHandler handler = new AdmissionHandler(source, guard, metrics);
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
     WebhookServer.Config config = new WebhookServer.Config(host, port, tlsCert, tlsKey, maxBodyBytes,
@@ -135,7 +155,8 @@ public final class WebhookCommand implements Callable<Integer> {
       return 2;
     }
     LOG.atInfo().setMessage("webhook ready").addKeyValue("port", server.port())
-        .addKeyValue("policies", policies.stream().map(AdmissionPolicy::name).toList())
+        .addKeyValue("policies", policiesFromCluster ? "the cluster's DaemonSecurityPolicies"
+            : policies.stream().map(AdmissionPolicy::name).toList())
         .addKeyValue("eventLoops", cores).log();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -145,6 +166,9 @@ public final class WebhookCommand implements Callable<Integer> {
         Thread.sleep((long) (shutdownDelaySeconds * 1000));
         server.shutdown(10_000).await(15, TimeUnit.SECONDS);
         vertx.close().await(15, TimeUnit.SECONDS);
+        if (cluster != null) {
+          cluster.close();
+        }
       } catch (Exception e) {
         LOG.warn("shutdown was not clean: {}", e.toString());
       }

@@ -147,7 +147,7 @@ public final class WebhookServer {
           .failureHandler(this::failure);
       router.get("/healthz").handler(ctx -> text(ctx, 200, "ok"));
       router.get("/readyz").handler(ctx -> {
-        if (ready.get()) {
+        if (ready.get() && handler.ready()) {
           text(ctx, 200, "ok");
         } else {
           text(ctx, 503, "not ready");
