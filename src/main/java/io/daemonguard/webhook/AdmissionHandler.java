@@ -112,20 +112,8 @@ public final class AdmissionHandler {
     try {
       PolicyObjects.compile(policy);
     } catch (IllegalArgumentException e) {
-      metrics.guardViolation(INVALID_POLICY, request.kind(), operation);
-      metrics.request(Outcome.DENY, request.kind(), operation);
-      LOG.atInfo()
-          .setMessage("admission " + Outcome.DENY.label())
-          .addKeyValue("uid", request.uid())
-          .addKeyValue("operation", operation)
-          .addKeyValue("kind", request.kind())
-          .addKeyValue("name", request.name())
-          .addKeyValue("user", request.username())
-          .addKeyValue("rules", INVALID_POLICY)
-          .log();
-      return AdmissionReviewCodec.encode(request.uid(), false,
-          "daemonguard: [" + INVALID_POLICY + "] " + e.getMessage() + ". The policies in force stay as they are.",
-          List.of(), Map.of());
+      return refuse(request, request.name(), INVALID_POLICY,
+          "daemonguard: [" + INVALID_POLICY + "] " + e.getMessage() + ". The policies in force stay as they are.");
     }
     metrics.request(Outcome.ALLOW, request.kind(), operation);
     return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
@@ -152,19 +140,23 @@ public final class AdmissionHandler {
       metrics.request(Outcome.ALLOW, request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
     }
-    metrics.guardViolation(ExemptionLabelGuard.ID, request.kind(), operation);
-    metrics.request(Outcome.DENY, request.kind(), operation);
+    return refuse(request, name, ExemptionLabelGuard.ID, "daemonguard: Namespace " + name + ": " + refusal.get());
+  }
+
+  /** A refusal outside the policies' rules (a guard of daemonguard's own): counted, logged, answered 403. */
+  private byte[] refuse(ReviewRequest request, String name, String rule, String message) {
+    metrics.guardViolation(rule, request.kind(), request.operation());
+    metrics.request(Outcome.DENY, request.kind(), request.operation());
     LOG.atInfo()
         .setMessage("admission " + Outcome.DENY.label())
         .addKeyValue("uid", request.uid())
-        .addKeyValue("operation", operation)
+        .addKeyValue("operation", request.operation())
         .addKeyValue("kind", request.kind())
         .addKeyValue("name", name)
         .addKeyValue("user", request.username())
-        .addKeyValue("rules", ExemptionLabelGuard.ID)
+        .addKeyValue("rules", rule)
         .log();
-    return AdmissionReviewCodec.encode(request.uid(), false,
-        "daemonguard: Namespace " + name + ": " + refusal.get(), List.of(), Map.of());
+    return AdmissionReviewCodec.encode(request.uid(), false, message, List.of(), Map.of());
   }
 
   private static void log(ReviewRequest request, Workload workload, Decision decision, Outcome outcome) {
