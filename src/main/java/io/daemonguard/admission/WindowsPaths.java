@@ -61,26 +61,56 @@ public record WindowsPaths(String root, List<String> segments) {
 
   /**
    * The root of a volume: a drive ({@code C:\}, {@code c:/}, {@code \\?\C:\}), a volume GUID path
-   * ({@code \\?\Volume{...}\}), or {@code \} (the root of the current drive).
+   * ({@code \\?\Volume{...}\}), a volume's device name ({@code \\?\GLOBALROOT\Device\HarddiskVolume3\}), or
+   * {@code \} (the root of the current drive).
    */
   public boolean isVolumeRoot() {
     if (root.equals(DEVICES)) {
-      return segments.size() == 1 && segments.get(0).startsWith("volume{");
+      // \\?\Volume{guid}\, and the NT name of a volume through the object namespace:
+      // \\?\GLOBALROOT\Device\HarddiskVolume3\ (any device but the pipe and mailslot file systems: a volume's
+      // root is all that name can mount)
+      return segments.size() == 1 && segments.get(0).startsWith("volume{")
+          || segments.size() == 3 && segments.get(0).equals("globalroot") && segments.get(1).equals("device")
+              && !segments.get(2).equals("namedpipe") && !segments.get(2).equals("mailslot");
     }
     return segments.isEmpty() && (root.isEmpty() || isDrive(root));
   }
 
   /** The pipe's name for a named-pipe path ({@code \\.\pipe\NAME}, or on any server), "" for the pipe namespace itself. */
   public String pipeName() {
-    if (!root.startsWith("//") || segments.isEmpty() || !segments.get(0).equals("pipe")) {
-      return null;
-    }
-    return String.join("/", segments.subList(1, segments.size()));
+    int pipes = pipeDirectory();
+    return pipes < 0 ? null : String.join("/", segments.subList(pipes + 1, segments.size()));
   }
 
-  /** True for a path that holds every named pipe: the device namespace or a server, or its {@code pipe} directory. */
+  /**
+   * True for a path that holds every named pipe: the device namespace or a server, its {@code pipe} directory, or
+   * the object namespace on the way to it ({@code \\?\GLOBALROOT}, {@code \\?\GLOBALROOT\Device}).
+   */
   public boolean holdsPipes() {
-    return root.startsWith("//") && (segments.isEmpty() || segments.size() == 1 && segments.get(0).equals("pipe"));
+    if (!root.startsWith("//")) {
+      return false;
+    }
+    int pipes = pipeDirectory();
+    return segments.isEmpty() || pipes == segments.size() - 1
+        || segments.get(0).equals("globalroot") && segments.size() <= 2;
+  }
+
+  /**
+   * Where the pipe directory is: {@code pipe} ({@code \\.\pipe\}) or the named-pipe device reached through the
+   * object namespace ({@code \\?\GLOBALROOT\Device\NamedPipe\}, {@code \\?\GLOBALROOT\GLOBAL??\pipe\}); -1
+   * when the path is not in one. Read near the root only, where those names live.
+   */
+  private int pipeDirectory() {
+    if (!root.startsWith("//")) {
+      return -1;
+    }
+    for (int i = 0; i < Math.min(segments.size(), 3); i++) {
+      String segment = segments.get(i);
+      if (segment.equals("pipe") || segment.equals("namedpipe")) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether a hostPath looks written for Windows at all: a drive letter, a backslash, or a device or share prefix. */

@@ -18,7 +18,8 @@ class WindowsHostPathsTest {
   @ParameterizedTest(name = "\"{0}\" is a drive root")
   @ValueSource(strings = {"C:\\", "C:/", "c:\\", "C:\\\\", "C:\\\\\\", "C://", "C:", "D:\\", "C:\\Windows\\..",
       "C:\\data\\..\\..", "C:\\.", "\\\\?\\C:\\", "\\\\.\\C:\\", "//?/c:/",
-      "\\\\?\\Volume{3e1c5a1b-0000-0000-0000-100000000000}\\"})
+      "\\\\?\\Volume{3e1c5a1b-0000-0000-0000-100000000000}\\", "\\\\?\\GLOBALROOT\\Device\\HarddiskVolume3\\",
+      "//./globalroot/device/harddiskvolume1"})
   void driveRootsAreTheHostRoot(String hostPath) {
     Decision decision = evaluateHostPath(hostPath);
 
@@ -34,7 +35,8 @@ class WindowsHostPathsTest {
       "//.//pipe//containerd-containerd", "\\\\.\\pipe\\containerd-containerd.ttrpc", "\\\\.\\pipe\\dockershim",
       "\\\\.\\pipe\\cri-dockerd", "\\\\.\\pipe\\dockerDesktopLinuxEngine", "\\\\.\\pipe\\docker_engine_linux",
       "\\\\localhost\\pipe\\docker_engine", "\\\\.\\pipe\\x\\..\\docker_engine", "\\\\.\\pipe\\docker_engine.",
-      "\\\\.\\pipe\\iotedge_moby_engine", "/\\.\\pipe\\docker_engine"})
+      "\\\\.\\pipe\\iotedge_moby_engine", "/\\.\\pipe\\docker_engine",
+      "\\\\?\\GLOBALROOT\\Device\\NamedPipe\\docker_engine", "\\\\?\\GLOBALROOT\\GLOBAL??\\pipe\\docker_engine"})
   void runtimePipesAreRuntimeSockets(String hostPath) {
     Decision decision = evaluateHostPath(hostPath);
 
@@ -45,7 +47,8 @@ class WindowsHostPathsTest {
   }
 
   @ParameterizedTest(name = "\"{0}\" holds every pipe")
-  @ValueSource(strings = {"\\\\.\\pipe\\", "\\\\.\\pipe", "//./pipe", "\\\\.\\", "\\\\?\\pipe\\"})
+  @ValueSource(strings = {"\\\\.\\pipe\\", "\\\\.\\pipe", "//./pipe", "\\\\.\\", "\\\\?\\pipe\\",
+      "\\\\?\\GLOBALROOT\\Device\\NamedPipe\\", "\\\\?\\GLOBALROOT\\Device", "\\\\?\\GLOBALROOT"})
   void thePipeNamespaceHoldsTheRuntimePipes(String hostPath) {
     Decision decision = evaluateHostPath(hostPath);
 
@@ -56,7 +59,8 @@ class WindowsHostPathsTest {
   @ParameterizedTest(name = "neighbour \"{0}\" passes")
   @ValueSource(strings = {"C:\\data", "C:\\var\\lib\\kubelet", "c:/k", "D:\\logs", "\\\\.\\pipe\\my-app",
       "\\\\.\\pipe\\docker_engine_backup", "\\\\.\\pipe\\csi-proxy-filesystem-v1", "C:\\pipe\\docker_engine",
-      "\\\\server\\share", "C:\\ProgramData\\docker\\volumes"})
+      "\\\\server\\share", "C:\\ProgramData\\docker\\volumes",
+      "\\\\?\\GLOBALROOT\\Device\\HarddiskVolume3\\data"})
   void neighboursPass(String hostPath) {
     assertThat(evaluateHostPath(hostPath)).isEqualTo(Decision.CLEAN);
   }
