@@ -16,7 +16,7 @@ public interface AdmissionRule {
     List<String> names = new java.util.ArrayList<>(2);
     for (Workload.Container container : workload.containers()) {
       if (container.volumeMounts().contains(volumeName)) {
-        names.add(container.name() == null ? "<unnamed>" : container.name());
+        names.add(container.displayName());
       }
     }
     return names;

@@ -31,7 +31,7 @@ public final class PrivilegedContainerRule implements AdmissionRule {
           byHostProcessField = new LinkedHashMap<>();
         }
         byHostProcessField.computeIfAbsent(container.hostProcessField(), f -> new ArrayList<>())
-            .add(container.name() == null ? "<unnamed>" : container.name());
+            .add(container.displayName());
       }
     }
     if (byHostProcessField != null) {

@@ -139,8 +139,7 @@ public final class RuntimeSockets {
       return Optional.of(new SocketExposure(SocketExposure.Kind.SOCKET, PIPE_PREFIX + pipes.get(pipe)));
     }
     if (path.holdsPipes()) {
-      return Optional.of(new SocketExposure(
-          SocketExposure.Kind.ANCESTOR, PIPE_PREFIX + pipes.get(DEFAULT_PIPES.get(0).toLowerCase(Locale.ROOT))));
+      return Optional.of(new SocketExposure(SocketExposure.Kind.ANCESTOR, PIPE_PREFIX + DEFAULT_PIPES.get(0)));
     }
     for (WindowsPaths extra : windowsPaths) {
       if (!extra.root().equals(path.root()) && !path.root().isEmpty()) {

@@ -113,6 +113,11 @@ public record WindowsPaths(String root, List<String> segments) {
     return -1;
   }
 
+  /** A drive path with its root ({@code C:\dir}, not {@code C:dir}) or a device or share path ({@code \\.\pipe\x}). */
+  public static boolean isAbsolute(String path) {
+    return path.matches("(?s)([A-Za-z]:[\\\\/]|[\\\\/]{2}).*");
+  }
+
   /** Whether a hostPath looks written for Windows at all: a drive letter, a backslash, or a device or share prefix. */
   public static boolean looksWindows(String path) {
     return path.indexOf('\\') >= 0 || isDrive(path.toLowerCase(Locale.ROOT))

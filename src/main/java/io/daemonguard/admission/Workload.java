@@ -46,6 +46,11 @@ public record Workload(
     public Container(String name, String image, String path, boolean privileged, List<String> volumeMounts) {
       this(name, image, path, privileged, null, volumeMounts);
     }
+
+    /** Its name, or {@code <unnamed>} for a container without one (an invalid object, judged all the same). */
+    public String displayName() {
+      return name == null ? "<unnamed>" : name;
+    }
   }
 
   /**

@@ -91,7 +91,7 @@ public final class PolicyCompiler {
     for (String path : paths) {
       if (path != null && WindowsPaths.looksWindows(path)) {
         WindowsPaths read = WindowsPaths.read(path);
-        if (!path.matches("(?s)([A-Za-z]:[\\\\/]|[\\\\/]{2}).*")) {
+        if (!WindowsPaths.isAbsolute(path)) {
           throw new IllegalArgumentException(field + ": \"" + path + "\" is not an absolute Windows path"
               + " (write C:\\dir\\file or \\\\.\\pipe\\name)");
         }
