@@ -57,12 +57,6 @@ public final class ClusterPolicies implements PolicySource {
     return this;
   }
 
-  public void stop() {
-    if (informer != null) {
-      informer.stop();
-    }
-  }
-
   @Override
   public List<AdmissionPolicy> current() {
     return current;

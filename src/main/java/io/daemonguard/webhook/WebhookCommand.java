@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -109,11 +110,9 @@ public final class WebhookCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--cert-reload-interval must be positive and --shutdown-delay not negative");
     }
-    for (String admin : concat(exemptionAdminGroups, exemptionAdminUsers)) {
-      if (admin.isBlank()) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--exemption-admin-group and --exemption-admin-user take a non-empty name");
-      }
+    if (Stream.concat(exemptionAdminGroups.stream(), exemptionAdminUsers.stream()).anyMatch(String::isBlank)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--exemption-admin-group and --exemption-admin-user take a non-empty name");
     }
     if (policiesFromCluster && !policyFiles.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -134,13 +133,10 @@ public final class WebhookCommand implements Callable<Integer> {
     WebhookMetrics metrics = new WebhookMetrics();
     ExemptionLabelGuard guard = new ExemptionLabelGuard(Set.copyOf(exemptionAdminUsers),
         exemptionAdminGroups.isEmpty() ? Set.of(ExemptionLabelGuard.CLUSTER_ADMINS) : Set.copyOf(exemptionAdminGroups));
-    PolicySource source = new FixedPolicies(policies);
-    KubernetesClient client = null;
-    if (policiesFromCluster) {
-      client = new KubernetesClientBuilder().build();
-      source = new ClusterPolicies(policies.get(0)).start(client);
-    }
-    KubernetesClient cluster = client;
+    // closing the client also stops the informer that follows the policies
+    KubernetesClient cluster = policiesFromCluster ? new KubernetesClientBuilder().build() : null;
+    PolicySource source = cluster == null
+        ? new FixedPolicies(policies) : new ClusterPolicies(policies.get(0)).start(cluster);
     AdmissionHandler handler = new AdmissionHandler(source, guard, metrics);
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
@@ -152,6 +148,9 @@ public final class WebhookCommand implements Callable<Integer> {
     } catch (Exception e) {
       spec.commandLine().getErr().println("daemonguard webhook: cannot start: " + e.getMessage());
       vertx.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       return 2;
     }
     LOG.atInfo().setMessage("webhook ready").addKeyValue("port", server.port())
@@ -177,11 +176,5 @@ public final class WebhookCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 }

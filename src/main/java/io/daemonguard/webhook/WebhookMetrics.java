@@ -1,5 +1,6 @@
 package io.daemonguard.webhook;
 
+import io.daemonguard.admission.Action;
 import io.daemonguard.admission.Decision;
 import io.daemonguard.admission.Outcome;
 import io.daemonguard.admission.Violation;
@@ -67,7 +68,7 @@ public final class WebhookMetrics {
 
   /** One violation of a rule outside the policies' rules (the exemption-label guard), always enforced. */
   public void guardViolation(String rule, String requestKind, String operation) {
-    violation(rule, "Enforce", kindLabel(requestKind), operation);
+    violation(rule, Action.ENFORCE.label(), kindLabel(requestKind), operation);
   }
 
   private void violation(String rule, String action, String kind, String operation) {
