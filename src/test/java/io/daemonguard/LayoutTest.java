@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LayoutTest {
 
   static final Set<String> DOORS = Set.of("webhook", "operator", "cli");
-  static final Set<String> SHARED = Set.of("admission", "policy", "posture", "report", "manifest", "api");
+  static final Set<String> SHARED = Set.of("admission", "policy", "posture", "report", "manifest", "api", "tls");
   private static final Path MAIN = Path.of("src/main/java/io/daemonguard");
   private static final Pattern REFERENCE = Pattern.compile("\\bio\\.daemonguard\\.([a-z]+)\\.");
 

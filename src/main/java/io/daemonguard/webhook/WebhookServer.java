@@ -1,6 +1,9 @@
 package io.daemonguard.webhook;
 
 import io.daemonguard.admission.Outcome;
+import io.daemonguard.tls.CertificateReloader;
+import io.daemonguard.tls.ServerTls;
+import io.daemonguard.tls.TlsFiles;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -22,7 +25,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
-  static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** What the server needs; {@code port} 0 picks a free port (tests). */
   public record Config(String host, int port, Path certFile, Path keyFile, long maxBodyBytes,
@@ -57,7 +58,7 @@ public final class WebhookServer {
     this.handler = handler;
     this.metrics = metrics;
     // the server is reached by its Service's name, which nothing tells it: no name is checked
-    this.reloader = new CertificateReloader(vertx, config.certFile(), config.keyFile(), config.certReloadMillis(),
+    this.reloader = new CertificateReloader(LOG, vertx, config.certFile(), config.keyFile(), config.certReloadMillis(),
         Clock.systemUTC(), CertificateReloader.EXPIRY_WARNING, List.of(),
         () -> servers.isEmpty() ? config.port() : port(), this::updateKeyCert);
   }
@@ -67,23 +68,11 @@ public final class WebhookServer {
     WebhookServer server = new WebhookServer(vertx, config, handler, metrics);
     TlsFiles tls;
     try {
-      tls = TlsFiles.read(config.certFile(), config.keyFile());
-      tls.checkPair(vertx);
-    } catch (java.security.GeneralSecurityException e) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "--tls-cert " + config.certFile() + " and --tls-key " + config.keyFile() + ": " + e.getMessage(), e));
+      tls = ServerTls.load(vertx, config.certFile(), config.keyFile());
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setSsl(true)
-        .setUseAlpn(true)
-        .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
-        .setKeyCertOptions(tls.keyCertOptions())
-        .setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    HttpServerOptions options = ServerTls.serverOptions(config.host(), config.port(), tls);
     // Vert.x shares a fixed port among the instances, one per event loop; a random port (tests) takes one
     int instances = config.port() == 0 ? 1 : Math.max(1, config.instances());
     return vertx.deployVerticle(() -> server.new ServerVerticle(options), new DeploymentOptions().setInstances(instances))
@@ -116,10 +105,7 @@ public final class WebhookServer {
 
   /** Serves new key material on every instance, connections already open keeping theirs. */
   private Future<?> updateKeyCert(KeyCertOptions keyCert) {
-    ServerSSLOptions ssl = new ServerSSLOptions()
-        .setKeyCertOptions(keyCert)
-        .setUseAlpn(true)
-        .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+    ServerSSLOptions ssl = ServerTls.sslOptions(keyCert);
     List<Future<Boolean>> updates = new ArrayList<>();
     for (HttpServer server : servers) {
       updates.add(server.updateSSLOptions(ssl, true));

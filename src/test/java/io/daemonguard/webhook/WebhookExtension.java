@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.policy.PolicySource;
+import io.daemonguard.tls.TestCertificates;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,6 +1,6 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
-import io.daemonguard.webhook.CertificateChecks.Validity;
+import io.daemonguard.tls.CertificateChecks.Validity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The certificate-reload loop: every interval, re-reads the certificate and key files and, when they changed and the
@@ -25,13 +24,17 @@ import org.slf4j.LoggerFactory;
  * expired or expiring soon, or that does not cover a name the server is reached by, is logged as a warning, once for
  * each change of its state, and served all the same: what to serve is the files' business, not this loop's.
  */
-final class CertificateReloader {
+public final class CertificateReloader {
 
-  /** The server's logger, so that the lines about its certificate read as they did before the loop had a class. */
-  private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
   /** How long before its end the server's certificate is warned about. */
-  static final Duration EXPIRY_WARNING = Duration.ofDays(7);
+  public static final Duration EXPIRY_WARNING = Duration.ofDays(7);
 
+  /**
+   * The logger of the server the loop serves, given by it: several servers share this class (the webhook, the
+   * operator's health port), and a line about a certificate is read, and filtered, as a line of the server that
+   * serves it; the webhook's lines also keep the logger name they had before the loop was shared.
+   */
+  private final Logger log;
   private final Vertx vertx;
   private final Path certFile;
   private final Path keyFile;
@@ -49,14 +52,16 @@ final class CertificateReloader {
   private long timer = -1;
 
   /**
+   * @param log the serving server's logger, which says what the loop does
    * @param expiryWarning how long before its end a served certificate is warned about
    * @param dnsNames names the server is reached by, each warned about when the served certificate does not cover it;
    *     none to check no name
    * @param port the server's port, for the log
    * @param swap hands new key material to the server; its failure keeps the current certificate
    */
-  CertificateReloader(Vertx vertx, Path certFile, Path keyFile, long intervalMillis, Clock clock,
+  public CertificateReloader(Logger log, Vertx vertx, Path certFile, Path keyFile, long intervalMillis, Clock clock,
       Duration expiryWarning, List<String> dnsNames, IntSupplier port, Function<KeyCertOptions, Future<?>> swap) {
+    this.log = log;
     this.vertx = vertx;
     this.certFile = certFile;
     this.keyFile = keyFile;
@@ -69,13 +74,13 @@ final class CertificateReloader {
   }
 
   /** Starts the loop; {@code serving} is what the server was started with (read and checked by it). */
-  void start(TlsFiles serving) {
+  public void start(TlsFiles serving) {
     fingerprint = serving.fingerprint();
     timer = vertx.setPeriodic(intervalMillis, t -> reloadIfChanged());
     nowServing(serving, "serving");
   }
 
-  void stop() {
+  public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -87,7 +92,7 @@ final class CertificateReloader {
     try {
       tls = TlsFiles.read(certFile, keyFile);
     } catch (Exception e) {
-      LOG.atWarn().setMessage("certificate files unreadable, keeping the current certificate")
+      log.atWarn().setMessage("certificate files unreadable, keeping the current certificate")
           .addKeyValue("error", e.getMessage()).log();
       warnIfDue();
       return Future.succeededFuture(false);
@@ -100,7 +105,7 @@ final class CertificateReloader {
       tls.checkPair(vertx);
     } catch (GeneralSecurityException e) {
       // one file replaced before the other; the next tick sees the finished pair
-      LOG.atInfo().setMessage("certificate files changed but are not a usable pair yet, keeping the current one")
+      log.atInfo().setMessage("certificate files changed but are not a usable pair yet, keeping the current one")
           .addKeyValue("error", e.getMessage()).log();
       warnIfDue();
       return Future.succeededFuture(false);
@@ -111,7 +116,7 @@ final class CertificateReloader {
       return true;
     }).recover(e -> {
       // a half-written pair (new cert, old key) fails here; the next tick sees the finished pair
-      LOG.atWarn().setMessage("new certificate rejected, keeping the current one")
+      log.atWarn().setMessage("new certificate rejected, keeping the current one")
           .addKeyValue("error", String.valueOf(e.getMessage())).log();
       warnIfDue();
       return Future.succeededFuture(false);
@@ -125,10 +130,10 @@ final class CertificateReloader {
       leaf = tls.leaf();
     } catch (Exception e) {
       served = null;
-      LOG.atInfo().setMessage(message).log();
+      log.atInfo().setMessage(message).log();
       return;
     }
-    LOG.atInfo().setMessage(message)
+    log.atInfo().setMessage(message)
         .addKeyValue("port", port.getAsInt())
         .addKeyValue("subject", leaf.getSubjectX500Principal().getName())
         .addKeyValue("notAfter", leaf.getNotAfter().toInstant().toString())
@@ -138,7 +143,7 @@ final class CertificateReloader {
     warnIfDue();
     for (String name : dnsNames) {
       if (!CertificateChecks.coversName(leaf, name)) {
-        LOG.atWarn().setMessage("the served certificate does not cover a name the webhook is reached by;"
+        log.atWarn().setMessage("the served certificate does not cover a name the server is reached by;"
                 + " clients verifying that name will refuse it")
             .addKeyValue("name", name)
             .addKeyValue("subject", leaf.getSubjectX500Principal().getName())
@@ -162,17 +167,17 @@ final class CertificateReloader {
     String subject = leaf.getSubjectX500Principal().getName();
     String notAfter = leaf.getNotAfter().toInstant().toString();
     switch (validity) {
-      case NOT_YET_VALID -> LOG.atWarn()
+      case NOT_YET_VALID -> log.atWarn()
           .setMessage("the served certificate is not valid yet; clients will refuse it until notBefore")
           .addKeyValue("subject", subject)
           .addKeyValue("notBefore", leaf.getNotBefore().toInstant().toString())
           .log();
-      case EXPIRED -> LOG.atWarn()
+      case EXPIRED -> log.atWarn()
           .setMessage("the served certificate has expired; clients will refuse it until it is replaced")
           .addKeyValue("subject", subject)
           .addKeyValue("notAfter", notAfter)
           .log();
-      case EXPIRES_SOON -> LOG.atWarn()
+      case EXPIRES_SOON -> log.atWarn()
           .setMessage("the served certificate expires soon")
           .addKeyValue("subject", subject)
           .addKeyValue("notAfter", notAfter)

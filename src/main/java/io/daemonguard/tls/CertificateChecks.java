@@ -1,4 +1,4 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;

@@ -1,8 +1,8 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.daemonguard.webhook.CertificateChecks.Validity;
+import io.daemonguard.tls.CertificateChecks.Validity;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,4 +1,4 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,7 +51,7 @@ class CertificateReloaderTest {
   private volatile boolean swapFails;
   private final MovableClock clock = new MovableClock();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(WebhookServer.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(CertificateReloaderTest.class);
   private Level level;
   private X509Certificate first;
   private CertificateReloader reloader;
@@ -89,7 +89,7 @@ class CertificateReloaderTest {
   }
 
   private CertificateReloader reloader(long intervalMillis, List<String> names) throws Exception {
-    reloader = new CertificateReloader(vertx, cert, key, intervalMillis, clock, WARNING, names, () -> 8443, options -> {
+    reloader = new CertificateReloader(logger, vertx, cert, key, intervalMillis, clock, WARNING, names, () -> 8443, options -> {
       if (swapFails) {
         return Future.failedFuture("refused by the server");
       }
@@ -213,7 +213,7 @@ class CertificateReloaderTest {
   void warnsWhenTheServedCertificateDoesNotCoverANameItIsReachedBy() throws Exception {
     reloader(3_600_000, List.of("localhost", "daemonguard.daemonguard.svc"));
 
-    assertThat(messages(Level.WARN)).containsExactly("the served certificate does not cover a name the webhook is"
+    assertThat(messages(Level.WARN)).containsExactly("the served certificate does not cover a name the server is"
         + " reached by; clients verifying that name will refuse it");
     assertThat(keyValues(last(Level.WARN))).containsEntry("name", "daemonguard.daemonguard.svc");
   }

@@ -1,4 +1,4 @@
-package io.daemonguard.webhook;
+package io.daemonguard.tls;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
