@@ -1,6 +1,7 @@
 package io.daemonguard;
 
 import io.daemonguard.cli.CheckCommand;
+import io.daemonguard.operator.OperatorCommand;
 import io.daemonguard.webhook.WebhookCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Command;
     name = "daemonguard",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Protects the container daemon: admission webhook and offline manifest check.",
-    subcommands = {WebhookCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+    description = "Protects the container daemon: admission webhook, operator and offline manifest check.",
+    subcommands = {WebhookCommand.class, OperatorCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -36,7 +37,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: webhook or check");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: webhook, operator or check");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

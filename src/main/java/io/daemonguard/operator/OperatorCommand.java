@@ -1,0 +1,189 @@
+package io.daemonguard.operator;
+
+import io.daemonguard.Logging;
+import io.daemonguard.tls.HttpsServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code daemonguard operator}: reconciles DaemonSecurityPolicies; health and metrics over HTTPS. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description = "Reconciles DaemonSecurityPolicies (status, Events), leader-elected; serves /healthz, /readyz and"
+        + " /metrics over TLS.",
+    sortOptions = false)
+public final class OperatorCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorCommand.class);
+
+  @Option(names = "--port", defaultValue = "8443", description = "HTTPS port of /healthz, /readyz and /metrics"
+      + " (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
+      description = "PEM certificate chain; re-read when it changes.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", required = true, paramLabel = "FILE",
+      description = "PEM private key (PKCS#8 or PKCS#1); re-read when it changes.")
+  Path tlsKey;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Elect one acting replica through a Lease (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", defaultValue = "daemonguard-operator", paramLabel = "NAME",
+      description = "The Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS",
+      description = "Namespace of the Lease (default: $POD_NAMESPACE).")
+  String leaseNamespace;
+
+  @Option(names = "--events-namespace", defaultValue = "default", paramLabel = "NS",
+      description = "Where Events about cluster-scoped objects go, as client-go does (default: ${DEFAULT-VALUE}).")
+  String eventsNamespace;
+
+  @Option(names = "--reconcile-interval", defaultValue = "600", paramLabel = "SECONDS",
+      description = "Each policy is reconciled at least this often, which writes nothing when nothing changed"
+          + " (default: ${DEFAULT-VALUE}).")
+  long reconcileSeconds;
+
+  @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
+      description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
+  double certReloadSeconds;
+
+  @Option(names = "--log-format", defaultValue = "text", description = "json or text (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      Logging.configure(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": not a port number");
+    }
+    if (reconcileSeconds < 1 || certReloadSeconds <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--reconcile-interval and --cert-reload-interval must be positive");
+    }
+    String namespace = leaseNamespace != null ? leaseNamespace : System.getenv("POD_NAMESPACE");
+    if (leaderElection && (namespace == null || namespace.isBlank())) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "leader election needs --lease-namespace (or $POD_NAMESPACE); or pass --no-leader-election");
+    }
+    PolicyOperator.Settings settings = PolicyOperator.Settings.defaults(identity())
+        .withEventsNamespace(eventsNamespace)
+        .withReconcileInterval(Duration.ofSeconds(reconcileSeconds));
+    if (leaderElection) {
+      settings = settings.withLease(leaseName, namespace);
+    }
+
+    OperatorMetrics metrics = new OperatorMetrics();
+    Vertx vertx = Vertx.vertx();
+    HolderOf<PolicyOperator> running = new HolderOf<>();
+    HttpsServer server;
+    try {
+      // the probes answer before the informers sync: alive, not ready
+      server = HttpsServer.start(vertx, new HttpsServer.Config(host, port, tlsCert, tlsKey,
+          Math.max(100, (long) (certReloadSeconds * 1000))), routes(vertx, metrics, running))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      spec.commandLine().getErr().println("daemonguard operator: cannot start: " + e.getMessage());
+      vertx.close();
+      return 2;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PolicyOperator operator;
+    try {
+      operator = PolicyOperator.start(client, settings, metrics);
+    } catch (RuntimeException e) {
+      LOG.atError().setMessage("cannot start the operator").addKeyValue("error", rootMessage(e)).log();
+      spec.commandLine().getErr().println("daemonguard operator: cannot start: " + rootMessage(e));
+      server.shutdown(1000).await(5, TimeUnit.SECONDS);
+      vertx.close();
+      client.close();
+      return 2;
+    }
+    running.value = operator;
+    LOG.atInfo().setMessage("operator ready").addKeyValue("port", server.port()).log();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("SIGTERM: stopping; the lease goes to the standby");
+      try {
+        operator.stop();
+        server.shutdown(5000).await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        client.close();
+      } catch (Exception e) {
+        LOG.warn("shutdown was not clean: {}", e.toString());
+      }
+      LOG.info("operator stopped");
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Set once the operator has started; read by the probes. */
+  private static final class HolderOf<T> {
+    volatile T value;
+  }
+
+  private static Router routes(Vertx vertx, OperatorMetrics metrics, HolderOf<PolicyOperator> running) {
+    Router router = Router.router(vertx);
+    router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+    router.get("/readyz").handler(ctx -> {
+      PolicyOperator operator = running.value;
+      boolean ready = operator != null && operator.ready();
+      ctx.response().setStatusCode(ready ? 200 : 503)
+          .end(ready ? (operator.leading() ? "ready, leading" : "ready, standing by") : "informers not synced");
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.registry().scrape()));
+    return router;
+  }
+
+  private static String identity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "daemonguard-operator-" + ProcessHandle.current().pid();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause.getMessage();
+  }
+}
