@@ -28,26 +28,54 @@ still fit in 63.
 {{- end }}
 
 {{/*
-Labels of every resource.
+Labels of every resource, for one component: (list $ "webhook"),
+(list $ "operator") or (list $ "policy"). The component label keeps the
+webhook's and the operator's Services, PodDisruptionBudgets and
+anti-affinity from selecting each other's pods.
 */}}
-{{- define "daemonguard.labels" -}}
-helm.sh/chart: {{ include "daemonguard.chart" . }}
-{{ include "daemonguard.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- define "daemonguard.componentLabels" -}}
+{{- $ := index . 0 -}}
+helm.sh/chart: {{ include "daemonguard.chart" $ }}
+{{ include "daemonguard.componentSelectorLabels" . }}
+app.kubernetes.io/version: {{ $.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $.Release.Service }}
 app.kubernetes.io/part-of: daemonguard
-{{- with .Values.commonLabels }}
+{{- with $.Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/*
+Selector labels of one component's pods: (list $ "webhook") or (list $ "operator").
+*/}}
+{{- define "daemonguard.componentSelectorLabels" -}}
+{{- $ := index . 0 -}}
+app.kubernetes.io/name: {{ include "daemonguard.name" $ }}
+app.kubernetes.io/instance: {{ $.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{/*
+Labels of the webhook's objects (and of the certificates both components
+mount, which the webhook's configuration needs first).
+*/}}
+{{- define "daemonguard.labels" -}}
+{{ include "daemonguard.componentLabels" (list . "webhook") }}
 {{- end }}
 
 {{/*
 Selector labels of the webhook pods.
 */}}
 {{- define "daemonguard.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "daemonguard.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: webhook
+{{ include "daemonguard.componentSelectorLabels" (list . "webhook") }}
+{{- end }}
+
+{{- define "daemonguard.operator.labels" -}}
+{{ include "daemonguard.componentLabels" (list . "operator") }}
+{{- end }}
+
+{{- define "daemonguard.operator.selectorLabels" -}}
+{{ include "daemonguard.componentSelectorLabels" (list . "operator") }}
 {{- end }}
 
 {{- define "daemonguard.serviceAccountName" -}}
@@ -78,12 +106,47 @@ Name of the Secret (type kubernetes.io/tls) that the webhook pods mount.
 {{- end }}
 
 {{/*
-DNS names of the webhook Service; the serving certificate carries them all.
+DNS names of the webhook Service.
 */}}
 {{- define "daemonguard.dnsNames" -}}
 {{- $svc := include "daemonguard.fullname" . }}
 {{- $ns := .Release.Namespace }}
 {{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | toJson }}
+{{- end }}
+
+{{/*
+DNS names the serving certificate carries: the webhook Service's, then the
+operator's metrics Service's (both serve the same certificate). The operator's
+are there even with operator.enabled=false, so that switching the operator on
+or off does not replace the certificate.
+*/}}
+{{- define "daemonguard.servingDnsNames" -}}
+{{- $svc := include "daemonguard.operator.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- concat (include "daemonguard.dnsNames" . | fromJsonArray) (list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns)) | toJson }}
+{{- end }}
+
+{{/*
+Name of the operator's Deployment, ServiceAccount, ClusterRole, Service and
+PodDisruptionBudget (fullname is at most 52 characters, so this fits in 63).
+*/}}
+{{- define "daemonguard.operator.fullname" -}}
+{{- printf "%s-operator" (include "daemonguard.fullname" .) }}
+{{- end }}
+
+{{/*
+Name of the operator's leader-election Lease, in the release namespace.
+*/}}
+{{- define "daemonguard.operator.leaseName" -}}
+{{- default (include "daemonguard.operator.fullname" .) .Values.operator.leaseName }}
+{{- end }}
+
+{{/*
+The namespace the operator writes its Events to. Events about cluster-scoped
+objects (DaemonSecurityPolicies) go to "default", as client-go does.
+*/}}
+{{- define "daemonguard.operator.eventsNamespace" -}}
+default
 {{- end }}
 
 {{/*
@@ -133,4 +196,146 @@ without the label.
 {{- fail (printf "Kubernetes %s has no kubernetes.io/metadata.name label, so namespace %q must be excluded from the webhook by a label, or the webhook would block its own pods. Run: kubectl label namespace %s daemonguard.io/exempt=true (and the same for kube-system), then retry." .Capabilities.KubeVersion.Version .Release.Namespace .Release.Namespace) }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+Pieces the webhook's and the operator's pods share: one image, one jar, the
+same restricted security context, TLS files and probes. Each takes
+(dict "root" $ "c" <the component's values> "component" "webhook"|"operator").
+*/}}
+
+{{/*
+Pod spec fields between automountServiceAccountToken and the containers.
+*/}}
+{{- define "daemonguard.pod.common" -}}
+{{- $c := .c -}}
+enableServiceLinks: false
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $c.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+terminationGracePeriodSeconds: {{ $c.terminationGracePeriodSeconds }}
+{{- with $c.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The container's image and, with jvmOptions, the command that replaces the
+image's ENTRYPOINT.
+*/}}
+{{- define "daemonguard.container.image" -}}
+image: {{ include "daemonguard.image" .root | quote }}
+imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+{{- with .c.jvmOptions }}
+command:
+  - java
+  {{- range . }}
+  - {{ . | quote }}
+  {{- end }}
+  - -jar
+  - /app/daemonguard.jar
+{{- end }}
+{{- end }}
+
+{{/*
+The HTTPS port, the probes, resources and securityContext of the container.
+*/}}
+{{- define "daemonguard.container.common" -}}
+{{- $c := .c -}}
+ports:
+  - name: https
+    containerPort: 8443
+    protocol: TCP
+startupProbe:
+  httpGet:
+    path: /healthz
+    port: https
+    scheme: HTTPS
+  {{- toYaml $c.probes.startup | nindent 2 }}
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: https
+    scheme: HTTPS
+  {{- toYaml $c.probes.liveness | nindent 2 }}
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: https
+    scheme: HTTPS
+  {{- toYaml $c.probes.readiness | nindent 2 }}
+{{- with $c.resources }}
+resources:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $c.securityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The container's volumeMounts: the TLS Secret and /tmp.
+*/}}
+{{- define "daemonguard.container.volumeMounts" -}}
+volumeMounts:
+  # A whole-directory mount (no subPath) so that a renewed Secret
+  # reaches the pod; the process reloads the files by itself.
+  - name: tls
+    mountPath: /etc/daemonguard/tls
+    readOnly: true
+  - name: tmp
+    mountPath: /tmp
+{{- end }}
+
+{{/*
+The pod's volumes, its scheduling constraints and, unless replaced by the
+component's affinity, a preferred podAntiAffinity that spreads the
+component's replicas across nodes.
+*/}}
+{{- define "daemonguard.pod.volumesAndScheduling" -}}
+{{- $c := .c -}}
+volumes:
+  - name: tls
+    secret:
+      secretName: {{ include "daemonguard.tlsSecretName" .root }}
+      {{- if $c.podSecurityContext.fsGroup }}
+      # Readable by the pod's fsGroup only.
+      defaultMode: 0440
+      {{- else }}
+      defaultMode: 0444
+      {{- end }}
+  - name: tmp
+    {{- if $c.tmpSizeLimit }}
+    emptyDir:
+      sizeLimit: {{ $c.tmpSizeLimit }}
+    {{- else }}
+    emptyDir: {}
+    {{- end }}
+{{- with $c.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $c.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+affinity:
+  {{- if $c.affinity }}
+  {{- toYaml $c.affinity | nindent 2 }}
+  {{- else }}
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "daemonguard.componentSelectorLabels" (list .root .component) | nindent 14 }}
+  {{- end }}
 {{- end }}

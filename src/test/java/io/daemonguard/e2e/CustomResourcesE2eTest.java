@@ -98,7 +98,7 @@ class CustomResourcesE2eTest {
     assertThatThrownBy(() -> policies.resource(policy).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(e.getMessage()).contains(
-            "admission webhook \"" + E2eCluster.CLUSTER_WEBHOOK_NAME + "\" denied the request",
+            "admission webhook \"" + E2eCluster.POLICY_WEBHOOK_NAME + "\" denied the request",
             "daemonguard: [invalid-policy] DaemonSecurityPolicy dg-e2e-crd-invalid: "
                 + "spec.admission.exemptions.serviceAccounts: \"scanner\" is not namespace/name"));
     assertThat(policies.withName("dg-e2e-crd-invalid").get()).isNull();

@@ -26,6 +26,8 @@ final class E2eCluster {
   static final String WEBHOOK_NAME = "validate.daemonguard.io";
   /** Cluster-scoped objects (PersistentVolumes) go through a second webhook without a namespaceSelector. */
   static final String CLUSTER_WEBHOOK_NAME = "validate-cluster.daemonguard.io";
+  /** DaemonSecurityPolicies go through a third, with failurePolicy Ignore (chart README: validating policies). */
+  static final String POLICY_WEBHOOK_NAME = "validate-policies.daemonguard.io";
 
   final KubernetesClient client;
   private final String kubeconfigText;
