@@ -58,5 +58,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
     // Netty and Vert.x are chatty at INFO about things an operator cannot act on
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
+    // fabric8 warns at every start that v1alpha1 is not stable: true, ours, and nothing to act on
+    context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -167,16 +168,23 @@ public final class OperatorCommand implements Callable<Integer> {
     return router;
   }
 
+  /**
+   * The pod's name and a per-process suffix, as client-go does (hostname_uuid): a container restarted in the same pod
+   * must not find itself named in the Lease and carry on as leader; it waits for the lease like any other replica.
+   */
   private static String identity() {
     String pod = System.getenv("POD_NAME");
+    String host;
     if (pod != null && !pod.isBlank()) {
-      return pod;
+      host = pod;
+    } else {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (Exception e) {
+        host = "daemonguard-operator";
+      }
     }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "daemonguard-operator-" + ProcessHandle.current().pid();
-    }
+    return host + "_" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,7 +1,9 @@
 package io.daemonguard.e2e;
 
+import io.daemonguard.api.DaemonSecurityPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -70,6 +72,44 @@ final class E2eCluster {
 
   void deleteNamespace(String name) {
     client.namespaces().withName(name).delete();
+  }
+
+  /**
+   * Deletes every DaemonSecurityPolicy (the chart's {@code baseline} included) and returns them as they can be created
+   * again: for tests that need the built-in default alone, or policies of their own, in force.
+   */
+  List<DaemonSecurityPolicy> takeAwayPolicies() {
+    var policies = client.resources(DaemonSecurityPolicy.class);
+    List<DaemonSecurityPolicy> taken = new ArrayList<>();
+    for (DaemonSecurityPolicy policy : policies.list().getItems()) {
+      DaemonSecurityPolicy copy = new DaemonSecurityPolicy();
+      copy.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName())
+          .withLabels(policy.getMetadata().getLabels()).withAnnotations(policy.getMetadata().getAnnotations()).build());
+      copy.setSpec(policy.getSpec());
+      taken.add(copy);
+      policies.withName(policy.getMetadata().getName()).delete();
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> policies.list().getItems().isEmpty());
+    return taken;
+  }
+
+  /** Puts back what {@link #takeAwayPolicies()} took, replacing any policy of the same name. */
+  void restorePolicies(List<DaemonSecurityPolicy> taken) {
+    var policies = client.resources(DaemonSecurityPolicy.class);
+    for (DaemonSecurityPolicy policy : taken) {
+      policies.withName(policy.getMetadata().getName()).delete();
+      Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> policies.withName(policy.getMetadata().getName()).get() == null);
+      policies.resource(policy).create();
+    }
+  }
+
+  /** The labels the chart puts on the operator's Deployment and pods. */
+  Map<String, String> operatorLabels() {
+    return Map.of(
+        "app.kubernetes.io/name", "daemonguard",
+        "app.kubernetes.io/instance", release,
+        "app.kubernetes.io/component", "operator");
   }
 
   int minorVersion() {

@@ -281,7 +281,7 @@ class PolicyOperatorE2eTest {
   private void withWebhookSkipping(String label, Runnable write) {
     var configs = admin.admissionRegistration().v1().validatingWebhookConfigurations();
     ValidatingWebhookConfiguration original = configs.list().getItems().stream()
-        .filter(c -> c.getWebhooks().stream().anyMatch(w -> w.getName().equals("validate-cluster.daemonguard.io")))
+        .filter(c -> c.getWebhooks().stream().anyMatch(w -> w.getName().equals("validate-policies.daemonguard.io")))
         .findFirst().orElse(null);
     if (original == null) {
       write.run(); // no webhook installed: nothing to skip
@@ -291,7 +291,7 @@ class PolicyOperatorE2eTest {
     try {
       configs.withName(name).edit(c -> {
         for (ValidatingWebhook webhook : c.getWebhooks()) {
-          if (webhook.getName().equals("validate-cluster.daemonguard.io")) {
+          if (webhook.getName().equals("validate-policies.daemonguard.io")) {
             var selector = webhook.getObjectSelector() == null
                 ? new io.fabric8.kubernetes.api.model.LabelSelector() : webhook.getObjectSelector();
             selector.getMatchExpressions().add(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
@@ -306,7 +306,7 @@ class PolicyOperatorE2eTest {
     } finally {
       configs.withName(name).edit(c -> {
         for (ValidatingWebhook webhook : c.getWebhooks()) {
-          if (webhook.getName().equals("validate-cluster.daemonguard.io") && webhook.getObjectSelector() != null) {
+          if (webhook.getName().equals("validate-policies.daemonguard.io") && webhook.getObjectSelector() != null) {
             webhook.getObjectSelector().getMatchExpressions().removeIf(r -> r.getKey().equals(label));
           }
         }
