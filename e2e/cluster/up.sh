@@ -515,8 +515,10 @@ evictionHard:
   nodefs.inodesFree: 2%
   imagefs.available: 2%
 serializeImagePulls: false
+staticPodPath: $DG_STATE/manifests
 EOF
-  mkdir -p "$DG_STATE/kubelet" "$DG_STATE/dockershim"
+  # static pods: the e2e suite places one here to see the audit report it through its mirror pod
+  mkdir -p "$DG_STATE/kubelet" "$DG_STATE/dockershim" "$DG_STATE/manifests"
   start_daemon kubelet "$K8S_BIN/kubelet" \
     --config="$cfg" \
     --kubeconfig="$DG_STATE/kubelet-$NODE_NAME.kubeconfig" \

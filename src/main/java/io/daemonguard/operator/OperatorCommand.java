@@ -1,6 +1,9 @@
 package io.daemonguard.operator;
 
 import io.daemonguard.Logging;
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.operator.sweep.SweepSettings;
+import io.daemonguard.report.PolicyReports;
 import io.daemonguard.tls.HttpsServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,6 +12,9 @@ import io.vertx.ext.web.Router;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +29,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "operator",
     mixinStandardHelpOptions = true,
-    description = "Reconciles DaemonSecurityPolicies (status, Events), leader-elected; serves /healthz, /readyz and"
-        + " /metrics over TLS.",
+    description = "Reconciles DaemonSecurityPolicies (status, Events) and audits what already runs (Events,"
+        + " PolicyReports, status.audit), leader-elected; serves /healthz, /readyz and /metrics over TLS.",
     sortOptions = false)
 public final class OperatorCommand implements Callable<Integer> {
 
@@ -66,6 +72,31 @@ public final class OperatorCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   long reconcileSeconds;
 
+  @Option(names = "--audit", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Audit what already runs: Events, reports, status.audit, metrics (default: ${DEFAULT-VALUE}).")
+  boolean audit;
+
+  @Option(names = "--audit-interval", defaultValue = "3600", paramLabel = "SECONDS",
+      description = "Everything is judged again at least this often, beside every change (default: ${DEFAULT-VALUE}).")
+  long auditSeconds;
+
+  @Option(names = "--report-format", defaultValue = "wgpolicyk8s", paramLabel = "FORMAT",
+      description = "wgpolicyk8s (PolicyReport v1alpha2), openreports (Report v1alpha1) or none"
+          + " (default: ${DEFAULT-VALUE}).")
+  String reportFormat;
+
+  @Option(names = "--report-pass", description = "Also write pass results: a report for every audited object.")
+  boolean reportPass;
+
+  @Option(names = "--audit-writes-per-second", defaultValue = "50", paramLabel = "N",
+      description = "The audit's write budget: reports, Events and statuses together (default: ${DEFAULT-VALUE}).")
+  double auditWritesPerSecond;
+
+  @Option(names = "--exempt-namespace", paramLabel = "NS",
+      description = "More namespaces the built-in default policy exempts, beside kube-system and $POD_NAMESPACE, as"
+          + " the webhook's flag of that name. Repeatable.")
+  List<String> exemptNamespaces = new ArrayList<>();
+
   @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
       description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
   double certReloadSeconds;
@@ -86,10 +117,19 @@ public final class OperatorCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": not a port number");
     }
-    if (reconcileSeconds < 1 || certReloadSeconds <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--reconcile-interval and --cert-reload-interval must be positive");
+    if (reconcileSeconds < 1 || certReloadSeconds <= 0 || auditSeconds < 1 || auditWritesPerSecond <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--reconcile-interval, --cert-reload-interval,"
+          + " --audit-interval and --audit-writes-per-second must be positive");
     }
+    PolicyReports.Format format;
+    try {
+      format = "none".equals(reportFormat) ? null : PolicyReports.Format.parse(reportFormat);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    SweepSettings sweepSettings = !audit ? null : SweepSettings.defaults()
+        .withInterval(Duration.ofSeconds(auditSeconds)).withFormat(format).withReportPass(reportPass)
+        .withWritesPerSecond(auditWritesPerSecond);
     String namespace = leaseNamespace != null ? leaseNamespace : System.getenv("POD_NAMESPACE");
     if (leaderElection && (namespace == null || namespace.isBlank())) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -119,7 +159,8 @@ public final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     PolicyOperator operator;
     try {
-      operator = PolicyOperator.start(client, settings, metrics);
+      operator = PolicyOperator.start(client, settings, metrics, sweepSettings,
+          AdmissionPolicy.defaultPolicy(System.getenv("POD_NAMESPACE"), new HashSet<>(exemptNamespaces)));
     } catch (RuntimeException e) {
       LOG.atError().setMessage("cannot start the operator").addKeyValue("error", rootMessage(e)).log();
       spec.commandLine().getErr().println("daemonguard operator: cannot start: " + rootMessage(e));

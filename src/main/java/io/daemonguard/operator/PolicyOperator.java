@@ -1,5 +1,9 @@
 package io.daemonguard.operator;
 
+import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.operator.sweep.SweepController;
+import io.daemonguard.operator.sweep.SweepSettings;
+import io.daemonguard.policy.ClusterPolicies;
 import io.daemonguard.report.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -65,8 +69,12 @@ public final class PolicyOperator {
   private final EventRecorder events;
   private final Operator operator;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  /** The audit of what already runs, or null when off. */
+  private final SweepController sweep;
+  private final ClusterPolicies policies;
 
-  PolicyOperator(KubernetesClient client, Settings settings, OperatorMetrics metrics) {
+  PolicyOperator(KubernetesClient client, Settings settings, OperatorMetrics metrics, SweepSettings sweepSettings,
+      AdmissionPolicy builtInDefault) {
     this.client = client;
     this.settings = settings;
     this.metrics = metrics;
@@ -93,14 +101,32 @@ public final class PolicyOperator {
     });
     operator.register(new PolicyReconciler(events, metrics, Clock.systemUTC()),
         c -> c.withReconciliationMaxInterval(settings.reconcileInterval()));
+    if (sweepSettings == null) {
+      policies = null;
+      sweep = null;
+    } else {
+      // the policies in force exactly as the webhook follows them: last valid version, built-in default
+      policies = new ClusterPolicies(builtInDefault);
+      sweep = new SweepController(client, policies, events, metrics.registry(), sweepSettings, Clock.systemUTC());
+    }
   }
 
   /** Starts the informers (they must sync before this returns) and, without leader election, acting at once. */
   public static PolicyOperator start(KubernetesClient client, Settings settings, OperatorMetrics metrics) {
-    PolicyOperator policyOperator = new PolicyOperator(client, settings, metrics);
+    return start(client, settings, metrics, null, null);
+  }
+
+  /** The same, with the audit of what already runs ({@code sweepSettings} null: without). */
+  public static PolicyOperator start(KubernetesClient client, Settings settings, OperatorMetrics metrics,
+      SweepSettings sweepSettings, AdmissionPolicy builtInDefault) {
+    PolicyOperator policyOperator = new PolicyOperator(client, settings, metrics, sweepSettings, builtInDefault);
+    if (policyOperator.sweep != null) {
+      policyOperator.policies.start(client);
+      policyOperator.sweep.start();
+    }
     policyOperator.operator.start();
     if (settings.leaseName() == null) {
-      metrics.leading(true);
+      policyOperator.startedLeading();
     }
     LOG.atInfo().setMessage("operator started").addKeyValue("identity", settings.identity())
         .addKeyValue("lease", settings.leaseName() == null ? "none (acting alone)"
@@ -111,7 +137,8 @@ public final class PolicyOperator {
 
   /** Informers started and healthy; true on a standby as well, which is warm and ready to take over. */
   public boolean ready() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+        && (sweep == null || sweep.synced());
   }
 
   public boolean leading() {
@@ -122,12 +149,20 @@ public final class PolicyOperator {
     return events;
   }
 
+  SweepController sweep() {
+    return sweep;
+  }
+
   /** Stops acting, then hands the lease over if this replica held it. */
   public void stop() {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
     boolean wasLeading = metrics.leading();
+    if (sweep != null) {
+      sweep.leading(false);
+      sweep.stop();
+    }
     operator.stop();
     metrics.leading(false);
     if (wasLeading && settings.leaseName() != null) {
@@ -153,11 +188,17 @@ public final class PolicyOperator {
 
   private void startedLeading() {
     metrics.leading(true);
+    if (sweep != null) {
+      sweep.leading(true);
+    }
     LOG.atInfo().setMessage("leading: this replica now reconciles").addKeyValue("identity", settings.identity()).log();
   }
 
   private void stoppedLeading() {
     metrics.leading(false);
+    if (sweep != null) {
+      sweep.leading(false);
+    }
     if (stopping.get()) {
       return;
     }

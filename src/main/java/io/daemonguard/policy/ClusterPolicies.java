@@ -30,6 +30,9 @@ public final class ClusterPolicies implements PolicySource {
   private final Set<String> invalid = new TreeSet<>();
   private volatile List<AdmissionPolicy> current;
   private volatile SharedIndexInformer<DaemonSecurityPolicy> informer;
+  /** By policy name, the generation last compiled; guarded by this. */
+  private final Map<String, Long> seenGenerations = new java.util.HashMap<>();
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ClusterPolicies(AdmissionPolicy builtInDefault) {
     this.builtInDefault = builtInDefault;
@@ -62,6 +65,16 @@ public final class ClusterPolicies implements PolicySource {
     return current;
   }
 
+  /** Called after every change of {@link #current()}, on the informer's thread: keep it short. */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** The policies as the cluster holds them (their status included), from the informer's cache. */
+  public List<DaemonSecurityPolicy> objects() {
+    return informer == null ? List.of() : informer.getStore().list();
+  }
+
   @Override
   public boolean ready() {
     return informer != null && informer.hasSynced();
@@ -70,6 +83,11 @@ public final class ClusterPolicies implements PolicySource {
   /** A policy created or changed: compiled, or kept at its last valid version when it does not compile. */
   synchronized void upsert(DaemonSecurityPolicy policy) {
     String name = policy.getMetadata().getName();
+    // a status write (the operator's) changes no generation: nothing to compile again, nobody to tell
+    Long generation = policy.getMetadata().getGeneration();
+    if (generation != null && generation.equals(seenGenerations.put(name, generation))) {
+      return;
+    }
     try {
       AdmissionPolicy compiled = PolicyCompiler.compile(policy);
       lastValid.put(name, compiled);
@@ -87,6 +105,7 @@ public final class ClusterPolicies implements PolicySource {
   }
 
   synchronized void delete(String name) {
+    seenGenerations.remove(name);
     lastValid.remove(name);
     invalid.remove(name);
     LOG.atInfo().setMessage("policy deleted").addKeyValue("policy", name).log();
@@ -100,5 +119,6 @@ public final class ClusterPolicies implements PolicySource {
       policies.add(builtInDefault);
     }
     current = List.copyOf(policies);
+    listeners.forEach(Runnable::run);
   }
 }

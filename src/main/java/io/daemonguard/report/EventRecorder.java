@@ -60,7 +60,8 @@ public final class EventRecorder {
   }
 
   /**
-   * @param namespace where Events go; those about cluster-scoped objects go to {@code default}, as client-go does
+   * @param namespace where Events about cluster-scoped objects go ({@code default}, as client-go does); an Event about
+   *     a namespaced object goes to the object's namespace, where {@code kubectl describe} looks
    * @param component the reporting component, e.g. {@code daemonguard-operator}
    * @param instance the reporting instance, e.g. the pod's name
    */
@@ -90,13 +91,13 @@ public final class EventRecorder {
     }
     String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
     try {
-      if (previous != null && bump(previous, timestamp)) {
+      if (previous != null && bump(namespaceOf(object), previous, timestamp)) {
         synchronized (this) {
           repeats.put(key, new Written(previous.name(), previous.count() + 1));
         }
       } else {
-        Event created = client.v1().events().inNamespace(namespace).resource(event(object, type, reason, action, note,
-            timestamp, now)).create();
+        Event created = client.v1().events().inNamespace(namespaceOf(object)).resource(event(object, type, reason,
+            action, note, timestamp, now)).create();
         synchronized (this) {
           repeats.put(key, new Written(created.getMetadata().getName(), 1));
         }
@@ -119,9 +120,9 @@ public final class EventRecorder {
   }
 
   /** Counts a repeat on the Event already written; false when that Event is gone (Events expire after an hour). */
-  private boolean bump(Written previous, String timestamp) {
+  private boolean bump(String eventNamespace, Written previous, String timestamp) {
     try {
-      client.v1().events().inNamespace(namespace).withName(previous.name()).patch(
+      client.v1().events().inNamespace(eventNamespace).withName(previous.name()).patch(
           PatchContext.of(PatchType.JSON_MERGE),
           "{\"count\":" + (previous.count() + 1) + ",\"lastTimestamp\":\"" + timestamp + "\"}");
       return true;
@@ -140,7 +141,7 @@ public final class EventRecorder {
         .withNewMetadata()
         // client-go's naming: the object's name and a time in hex, unique enough for one recorder
         .withName(name + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
-        .withNamespace(namespace)
+        .withNamespace(namespaceOf(object))
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
             .withApiVersion(object.getApiVersion())
@@ -161,6 +162,11 @@ public final class EventRecorder {
         .withReportingComponent(component)
         .withReportingInstance(instance)
         .build();
+  }
+
+  private String namespaceOf(HasMetadata object) {
+    String own = object.getMetadata().getNamespace();
+    return own == null || own.isEmpty() ? namespace : own;
   }
 
   private boolean take(String uid, Instant now) {
