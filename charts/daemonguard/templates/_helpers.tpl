@@ -29,7 +29,8 @@ still fit in 63.
 
 {{/*
 Labels of every resource, for one component: (list $ "webhook"),
-(list $ "operator") or (list $ "policy"). The component label keeps the
+(list $ "operator"), (list $ "policy"), (list $ "reports") (the report CRDs)
+or (list $ "dashboard"). The component label keeps the
 webhook's and the operator's Services, PodDisruptionBudgets and
 anti-affinity from selecting each other's pods.
 */}}
@@ -142,11 +143,76 @@ Name of the operator's leader-election Lease, in the release namespace.
 {{- end }}
 
 {{/*
-The namespace the operator writes its Events to. Events about cluster-scoped
-objects (DaemonSecurityPolicies) go to "default", as client-go does.
+The namespace the operator writes Events about cluster-scoped objects to
+(DaemonSecurityPolicies, and the PersistentVolumes the audit finds): "default",
+as client-go does. Events about namespaced objects go to their own namespace.
 */}}
 {{- define "daemonguard.operator.eventsNamespace" -}}
 default
+{{- end }}
+
+{{/*
+"true" when the operator runs the background audit: the audit's RBAC, args
+and report permissions depend on it.
+*/}}
+{{- define "daemonguard.operator.audit" -}}
+{{- if and .Values.operator.enabled .Values.operator.audit.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+The report CRDs of each reports.format, as files under files/crds/ (copied
+verbatim from upstream; files/crds/SOURCES.md), namespaced kind first.
+*/}}
+{{- define "daemonguard.reportCrdFiles" -}}
+{{- $files := dict
+  "wgpolicyk8s" (list "files/crds/wgpolicyk8s.io_policyreports.yaml" "files/crds/wgpolicyk8s.io_clusterpolicyreports.yaml")
+  "openreports" (list "files/crds/openreports.io_reports.yaml" "files/crds/openreports.io_clusterreports.yaml")
+  "none" (list) }}
+{{- get $files .Values.reports.format | toJson }}
+{{- end }}
+
+{{/*
+Who else owns the CRD named (dict "root" $ "name" <name>), if anyone: empty
+when it does not exist (or `lookup` cannot see the cluster, as in `helm
+template`) or when this release installed it, which Helm records in the
+annotations meta.helm.sh/release-name and meta.helm.sh/release-namespace;
+otherwise a few words naming the owner, for NOTES.txt.
+*/}}
+{{- define "daemonguard.crdOwner" -}}
+{{- $live := lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" .name | default dict }}
+{{- if $live }}
+{{- $release := dig "metadata" "annotations" "meta.helm.sh/release-name" "" $live }}
+{{- $releaseNamespace := dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" $live }}
+{{- if not $release }}
+{{- print "installed without Helm" }}
+{{- else if not (and (eq $release .root.Release.Name) (eq $releaseNamespace .root.Release.Namespace)) }}
+{{- printf "Helm release %s in namespace %s" $release $releaseNamespace }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+One report CRD, (dict "root" $ "file" <path under files/crds/>), unless it
+already exists and belongs to something else (daemonguard.crdOwner). A CRD
+this release installed is rendered again, so that Helm keeps it. Any other
+existing one (Kyverno's, Policy Reporter's, another release's, or one applied
+by hand) is skipped: rendering it would stop the install with Helm's "exists
+and cannot be imported into the current release", and the existing one
+serves the same API. The upstream text is parsed and written back with the
+chart's labels added; nothing else changes.
+*/}}
+{{- define "daemonguard.reportCrd" -}}
+{{- $root := .root }}
+{{- $crd := $root.Files.Get .file | fromYaml }}
+{{- if not (dig "metadata" "name" "" $crd) }}
+{{- fail (printf "%s is not a CustomResourceDefinition" .file) }}
+{{- end }}
+{{- if not (include "daemonguard.crdOwner" (dict "root" $root "name" $crd.metadata.name)) }}
+{{- $labels := include "daemonguard.componentLabels" (list $root "reports") | fromYaml }}
+{{- $_ := set $crd.metadata "labels" (merge $labels (dig "metadata" "labels" dict $crd)) }}
+---
+{{ toYaml $crd }}
+{{- end }}
 {{- end }}
 
 {{/*
