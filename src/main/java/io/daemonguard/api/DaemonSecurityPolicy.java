@@ -25,6 +25,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription = "What happens to a workload that breaks a rule, unless the rule says otherwise.")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING, getDescription = "Whether the policy compiles and is in force.")
+@AdditionalPrinterColumn(name = "Violations", jsonPath = ".status.audit.violations",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Running workloads that break the policy, found by the audit (workloads, not replicas).")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class DaemonSecurityPolicy extends CustomResource<DaemonSecurityPolicySpec, DaemonSecurityPolicyStatus> {
   // Cluster-scoped: not implementing Namespaced is what tells fabric8 so.

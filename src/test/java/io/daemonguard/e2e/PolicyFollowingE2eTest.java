@@ -111,12 +111,14 @@ class PolicyFollowingE2eTest {
     throw new AssertionError("no " + IN_A_ROW + " answers in a row were \"" + expected + "\" within 60 s");
   }
 
-  /** A patch of the spec: the operator writes the status meanwhile, which a whole-object update would conflict with. */
+  /**
+   * A merge patch of the spec, with no resourceVersion: the operator writes the status meanwhile, which an update or
+   * fabric8's edit (both guarded by the resourceVersion read) would conflict with.
+   */
   private void change(DaemonSecurityPolicy wanted) {
-    cluster.client.resources(DaemonSecurityPolicy.class).withName(POLICY).edit(p -> {
-      p.setSpec(wanted.getSpec());
-      return p;
-    });
+    cluster.client.resources(DaemonSecurityPolicy.class).withName(POLICY).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        cluster.client.getKubernetesSerialization().asJson(java.util.Map.of("spec", wanted.getSpec())));
   }
 
   @Test

@@ -93,8 +93,8 @@ class PolicyWalkthroughE2eTest {
     Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> {
       Kubectl.Result get = kubectl.run("get", "dsp");
       assertThat(get.exitCode()).as(get.toString()).isZero();
-      assertThat(get.out()).as(get.toString()).containsPattern("(?m)^NAME\\s+AGE\\s+ACTION\\s+READY\\s*$")
-          .containsPattern("(?m)^baseline\\s+\\S+\\s+Enforce\\s+True\\s*$");
+      assertThat(get.out()).as(get.toString()).containsPattern("(?m)^NAME\\s+AGE\\s+ACTION\\s+VIOLATIONS\\s+READY\\s*$")
+          .containsPattern("(?m)^baseline\\s+\\S+\\s+Enforce\\s+(\\d+\\s+)?True\\s*$");
     });
     assertThat(runPrivileged(team).err()).contains("denied the request", "[privileged-container]",
         "(policy baseline)");
@@ -116,7 +116,8 @@ class PolicyWalkthroughE2eTest {
     });
     Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> {
       Kubectl.Result status = kubectl.run("get", "dsp", "baseline", "-o",
-          "jsonpath={.status.observedGeneration}/{.metadata.generation} {.status.conditions[0].message}");
+          "jsonpath={.status.observedGeneration}/{.metadata.generation}"
+              + " {.status.conditions[?(@.type==\"Ready\")].message}");
       String[] generations = status.out().split(" ")[0].split("/");
       assertThat(generations[0]).as(status.toString()).isEqualTo(generations[1]);
       assertThat(status.out()).contains("privileged-container Warn");
