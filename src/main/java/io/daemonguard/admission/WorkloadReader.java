@@ -36,9 +36,13 @@ public final class WorkloadReader {
       "metadata", FieldSelection.of(
           "namespace", FieldSelection.ALL, "name", FieldSelection.ALL, "generateName", FieldSelection.ALL,
           // read of Namespaces only, by ExemptionLabelGuard; a handful of short strings on anything else
-          "labels", FieldSelection.ALL),
+          "labels", FieldSelection.ALL,
+          // read of Pods by the webhook, to know a static pod's mirror (MirrorPods)
+          "annotations", FieldSelection.of("kubernetes.io/config.mirror", FieldSelection.ALL)),
       // a Pod's spec, a controller's, a CronJob's and a PersistentVolume's, in one
       "spec", POD_SPEC.plus(
+          // a mirror pod's node (MirrorPods)
+          "nodeName", FieldSelection.ALL,
           "template", TEMPLATE,
           "jobTemplate", FieldSelection.of("spec", FieldSelection.of("template", TEMPLATE)),
           "hostPath", FieldSelection.of("path", FieldSelection.ALL),

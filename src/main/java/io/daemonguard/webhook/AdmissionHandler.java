@@ -85,6 +85,9 @@ public final class AdmissionHandler {
       metrics.request(outcome, request.kind(), operation);
       return AdmissionReviewCodec.encode(request.uid(), true, null, List.of(), Map.of());
     }
+    if (!decision.allowed() && MirrorPods.isNodesOwnMirror(request)) {
+      return admitMirror(request, workload, decision);
+    }
     metrics.violations(decision, request.kind(), operation);
     metrics.request(outcome, request.kind(), operation);
     log(request, workload, decision, outcome);
@@ -93,6 +96,27 @@ public final class AdmissionHandler {
     return AdmissionReviewCodec.encode(
         request.uid(), decision.allowed(), message, AdmissionMessages.warnings(decision),
         audit.isEmpty() ? Map.of() : Map.of(AUDIT_ANNOTATION, audit));
+  }
+
+  /**
+   * A static pod's mirror that would be refused: admitted (refusing it would only hide a pod the kubelet runs anyway),
+   * every violation recorded in the audit annotation, logged, counted as audited; the audit then reports it.
+   */
+  private byte[] admitMirror(ReviewRequest request, Workload workload, Decision decision) {
+    metrics.violations(decision, request.kind(), request.operation());
+    metrics.request(Outcome.AUDIT, request.kind(), request.operation());
+    StringBuilder audit = new StringBuilder();
+    for (var violation : decision.violations()) {
+      audit.append(audit.length() == 0 ? "" : "; ").append(violation.rule().id()).append(' ').append(violation.path());
+    }
+    LOG.atWarn().setMessage("static pod's mirror admitted: the kubelet runs it whatever admission says")
+        .addKeyValue("uid", request.uid()).addKeyValue("namespace", workload.namespace())
+        .addKeyValue("name", workload.name()).addKeyValue("user", request.username())
+        .addKeyValue("rules", audit.toString()).log();
+    return AdmissionReviewCodec.encode(request.uid(), true, null,
+        List.of("daemonguard: static pod admitted as a mirror so that it stays visible; it breaks " + decision
+            .violations().size() + " rule(s): remove it from the node's manifest directory"),
+        Map.of(AUDIT_ANNOTATION, audit.toString()));
   }
 
   /**

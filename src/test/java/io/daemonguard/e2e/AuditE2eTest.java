@@ -17,8 +17,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The audit, as a platform team sees it with the real kubectl: a privileged pod and a privileged static pod let in
- * while {@code baseline} is in Audit show up, once it enforces again, in {@code kubectl describe pod},
+ * The audit, as a platform team sees it with the real kubectl: a privileged pod let in while {@code baseline} is in
+ * Audit, and a privileged static pod placed on the node once it enforces again, show up in {@code kubectl describe pod},
  * {@code kubectl get polr} and {@code kubectl get dsp}; when they go, so do the count and the reports. The chart's
  * operator does the work; the chart's {@code baseline} is put back as it was.
  */
@@ -80,9 +80,11 @@ class AuditE2eTest {
           "--restart=Never", "--overrides=" + PRIVILEGED);
       assertThat(run.exitCode()).as(run.toString()).isZero();
     });
+    setBaselineAction("Enforce");
     String staticDir = System.getProperty("e2e.staticPodDir", "");
     if (!staticDir.isEmpty()) {
-      // the kubelet runs it whatever admission says; its mirror pod is what the API shows
+      // placed under Enforce: the kubelet runs it whatever admission says, and the webhook admits its mirror pod (a
+      // refused mirror would only hide it) for the audit to report
       staticPod = Path.of(staticDir, "dg-e2e-static.yaml");
       Files.writeString(staticPod, """
           apiVersion: v1
@@ -94,7 +96,6 @@ class AuditE2eTest {
           """.formatted(ns, E2eCluster.PAUSE_IMAGE));
       Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> mirrorPodName() != null);
     }
-    setBaselineAction("Enforce");
     int expected = staticPod == null ? 1 : 2;
 
     Awaitility.await().atMost(AUDIT).untilAsserted(() -> {

@@ -71,7 +71,8 @@ class AdmissionReviewCodecTest {
     assertThat(Reviews.JSON.writeValueAsString(decoded.object())).isEqualTo("""
         {"kind":"Pod","metadata":{"name":"web","namespace":"team-a","labels":{"app":"web"}},\
         "spec":{"containers":[{"name":"app","image":"nginx","securityContext":{"privileged":true},\
-        "volumeMounts":[{"name":"logs"}]}],"volumes":[{"name":"logs","hostPath":{"path":"/var/log"}}]}}""");
+        "volumeMounts":[{"name":"logs"}]}],"volumes":[{"name":"logs","hostPath":{"path":"/var/log"}}],\
+        "nodeName":"n1"}}""");
     assertThat(decoded.uid()).isNotBlank();
     assertThat(decoded.username()).isEqualTo("kubernetes-admin");
     assertThat(decoded.groups()).containsExactly("system:masters", "system:authenticated");
