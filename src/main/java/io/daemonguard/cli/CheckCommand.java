@@ -118,9 +118,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (stdinContent == null) {
           stdinContent = stdin.readAllBytes(); // '-' given twice means the same input, not an empty one
         }
-        return List.of(new Source("<stdin>", stdinContent));
+        return List.of(new Source(ObjectResult.STDIN, stdinContent));
       } catch (IOException e) {
-        errors.add("<stdin>: cannot read (" + e.getMessage() + ")");
+        errors.add(ObjectResult.STDIN + ": cannot read (" + e.getMessage() + ")");
         return List.of();
       }
     }
@@ -169,7 +169,8 @@ public final class CheckCommand implements Callable<Integer> {
         errors.add(manifest.where() + ": " + e.getMessage());
         continue;
       }
-      results.add(new ObjectResult(source.name(), workload, AdmissionEngine.evaluate(workload, policies)));
+      results.add(new ObjectResult(
+          source.name(), manifest.positions(), workload, AdmissionEngine.evaluate(workload, policies)));
     }
   }
 }

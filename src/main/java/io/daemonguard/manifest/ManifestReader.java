@@ -1,11 +1,13 @@
 package io.daemonguard.manifest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads manifests as people write them and kubectl reads them: YAML (merge keys and anchors resolved) or JSON,
@@ -32,8 +35,11 @@ public final class ManifestReader {
 
   private ManifestReader() {}
 
-  /** One object of a manifest: where it came from ({@code document} counts from 1, {@code item} is its List index). */
-  public record Manifest(String source, int document, Integer item, JsonNode object) {
+  /**
+   * One object of a manifest: where it came from ({@code document} counts from 1, {@code item} is its List index), and
+   * where its fields stand in the source.
+   */
+  public record Manifest(String source, int document, Integer item, JsonNode object, SourcePositions positions) {
     public String where() {
       return source + ": document " + document + (item == null ? "" : ": items[" + item + "]");
     }
@@ -89,7 +95,14 @@ public final class ManifestReader {
           if (!documents.hasNextValue()) {
             return;
           }
-          add(source, document, documents.nextValue(), manifests, errors);
+          JsonLocation start = parser.currentTokenLocation();
+          JsonNode node = documents.nextValue();
+          int from = (int) start.getCharOffset();
+          int to = (int) parser.currentLocation().getCharOffset();
+          SourcePositions positions = SourcePositions.lazy(
+              () -> from < 0 || to < from ? null : composeQuietly(text.substring(from, to)),
+              new SourcePositions.Position(start.getLineNr(), start.getColumnNr()));
+          add(source, document, node, positions, manifests, errors);
         } catch (IOException | RuntimeException e) {
           // a JSON syntax error leaves no place to resume from
           errors.add(source + ": document " + document + ": " + describe(e));
@@ -101,23 +114,46 @@ public final class ManifestReader {
     }
   }
 
-  private static void readYaml(String source, String text, List<Manifest> manifests, List<String> errors) {
+  private static LoaderOptions loaderOptions() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setNestingDepthLimit(MAX_DEPTH);
     options.setCodePointLimit(64 * 1024 * 1024);
     options.setMaxAliasesForCollections(100);
-    Yaml yaml = new Yaml(new SafeConstructor(options));
+    return options;
+  }
+
+  /**
+   * SafeConstructor handed each document's node by us rather than by {@link Yaml#loadAll}, so that the node, marks and
+   * all, stays for {@link SourcePositions}. Constructing flattens merge keys into the node, so a field that came
+   * through {@code <<} is found where its anchor wrote it.
+   */
+  private static final class NodeConstructor extends SafeConstructor {
+    NodeConstructor(LoaderOptions options) {
+      super(options);
+    }
+
+    Object construct(Node node) {
+      return constructDocument(node);
+    }
+  }
+
+  private static void readYaml(String source, String text, List<Manifest> manifests, List<String> errors) {
+    LoaderOptions options = loaderOptions();
+    NodeConstructor constructor = new NodeConstructor(options);
+    Yaml yaml = new Yaml(constructor);
     int document = 0;
-    Iterator<Object> documents = yaml.loadAll(text).iterator();
+    Iterator<Node> documents = yaml.composeAll(new StringReader(text)).iterator();
     while (true) {
       document++;
+      Node composed;
       Object value;
       try {
         if (!documents.hasNext()) {
           return;
         }
-        value = documents.next();
+        composed = documents.next();
+        value = constructor.construct(composed);
       } catch (RuntimeException e) {
         // a YAML syntax error leaves no place to resume from
         errors.add(source + ": document " + document + ": " + describe(e));
@@ -131,8 +167,41 @@ public final class ManifestReader {
         errors.add(source + ": document " + document + ": " + describe(e));
         continue;
       }
-      add(source, document, node, manifests, errors);
+      add(source, document, node, SourcePositions.of(composed), manifests, errors);
     }
+  }
+
+  /**
+   * The node tree of one JSON document, composed by SnakeYAML (YAML reads JSON) only for its marks: Jackson has already
+   * read the document strictly. Null when SnakeYAML disagrees; positions then fall back to the document's start.
+   */
+  private static Node composeQuietly(String json) {
+    try {
+      return new Yaml(new SafeConstructor(loaderOptions())).compose(new StringReader(asYaml(json)));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The two spellings of valid JSON that YAML refuses, respelled character for character so that every mark stays put:
+   * a tab between tokens (tab-indented JSON is common; a tab inside a JSON string must be escaped, so every raw tab is
+   * white space) becomes a space, and the escape {@code \/} (PHP writes it) becomes {@code \_}. Only marks are read
+   * from the result, never values.
+   */
+  private static String asYaml(String json) {
+    char[] chars = json.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      if (chars[i] == '\t') {
+        chars[i] = ' ';
+      } else if (chars[i] == '\\' && i + 1 < chars.length) {
+        // in valid JSON every backslash opens an escape: the character after it is its argument, skipped here
+        if (chars[++i] == '/') {
+          chars[i] = '_';
+        }
+      }
+    }
+    return new String(chars);
   }
 
   /** What aliases may add to a document, in values; an alias-free document never comes near its own limit. */
@@ -183,7 +252,8 @@ public final class ManifestReader {
 
   private static final long[] LEAF = {0, 1};
 
-  private static void add(String source, int document, JsonNode node, List<Manifest> out, List<String> errors) {
+  private static void add(String source, int document, JsonNode node, SourcePositions positions, List<Manifest> out,
+      List<String> errors) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return; // an empty document: a bare '---', a comment, a trailing separator
     }
@@ -212,11 +282,11 @@ public final class ManifestReader {
           errors.add(where + ": items[" + i + "]: expected a Kubernetes object with a kind");
           continue;
         }
-        out.add(new Manifest(source, document, i, item));
+        out.add(new Manifest(source, document, i, item, positions.below("items[" + i + "]")));
       }
       return;
     }
-    out.add(new Manifest(source, document, null, node));
+    out.add(new Manifest(source, document, null, node, positions));
   }
 
   private static boolean looksLikeJson(byte[] content) {
