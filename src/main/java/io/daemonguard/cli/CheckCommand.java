@@ -9,7 +9,9 @@ import io.daemonguard.admission.WorkloadReader;
 import io.daemonguard.manifest.ManifestReader;
 import io.daemonguard.policy.PolicyFiles;
 import io.daemonguard.report.JsonReport;
+import io.daemonguard.report.JunitReport;
 import io.daemonguard.report.ObjectResult;
+import io.daemonguard.report.SarifReport;
 import io.daemonguard.report.TextReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +49,13 @@ public final class CheckCommand implements Callable<Integer> {
   List<String> paths;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (default) or json: one JSON array, one element per object.")
+      description = "text (default); json: one JSON array, one element per object; sarif: SARIF 2.1.0 for GitHub code"
+          + " scanning; junit: JUnit XML for CI dashboards.")
   String output;
+
+  @Option(names = "--output-file", paramLabel = "FILE",
+      description = "Write the -o report to FILE (whole, or not at all) and the text report to standard output.")
+  Path outputFile;
 
   @Option(names = "--policy", paramLabel = "FILE",
       description = "DaemonSecurityPolicy file(s) to apply instead of the built-in default policy. Repeatable.")
@@ -74,8 +81,8 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!output.equals("text") && !output.equals("json")) {
-      err.println("daemonguard check: -o " + output + ": expected text or json");
+    if (!FORMATS.contains(output)) {
+      err.println("daemonguard check: -o " + output + ": expected text, json, sarif or junit");
       return EXIT_BAD_INPUT;
     }
     List<AdmissionPolicy> policies;
@@ -94,9 +101,14 @@ public final class CheckCommand implements Callable<Integer> {
         evaluate(source, policies, results, errors);
       }
     }
-    if (output.equals("json")) {
-      JsonReport.write(out, results);
+    if (outputFile == null) {
+      report(output, out, results);
     } else {
+      try {
+        OutputFile.write(outputFile, file -> report(output, file, results));
+      } catch (OutputFile.WriteException e) {
+        errors.add(e.getMessage());
+      }
       TextReport.write(out, results);
     }
     out.flush();
@@ -108,6 +120,17 @@ public final class CheckCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     return results.stream().anyMatch(r -> r.outcome() == Outcome.DENY) ? EXIT_DENIED : EXIT_CLEAN;
+  }
+
+  private static final List<String> FORMATS = List.of("text", "json", "sarif", "junit");
+
+  private static void report(String format, PrintWriter out, List<ObjectResult> results) {
+    switch (format) {
+      case "json" -> JsonReport.write(out, results);
+      case "sarif" -> SarifReport.write(out, results, Path.of(""));
+      case "junit" -> JunitReport.write(out, results);
+      default -> TextReport.write(out, results);
+    }
   }
 
   private record Source(String name, byte[] content) {}

@@ -13,6 +13,16 @@ public final class ViolationText {
         + " (policy " + String.join(", ", violation.policies()) + ")";
   }
 
+  /**
+   * {@code Kind namespace/name: field: message (Enforce, policy p, q)}: a violation that must stand alone, away from its
+   * object's line (a SARIF alert, a JUnit failure).
+   */
+  public static String sentence(Workload workload, Violation violation) {
+    return subject(workload) + ": " + violation.path() + ": " + violation.message() + " ("
+        + (violation.action() == null ? "" : violation.action().label() + ", ")
+        + "policy " + String.join(", ", violation.policies()) + ")";
+  }
+
   /** {@code Kind namespace/name}, as much of it as is known. */
   public static String subject(Workload workload) {
     StringBuilder subject = new StringBuilder(workload.kind().isEmpty() ? "object" : workload.kind());

@@ -145,7 +145,7 @@ class CheckExitCodesTest {
     CheckRun run = check("-o", "xml", fixture("privileged-pod.yaml").toString());
     assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.errLines()).containsExactly("daemonguard check: -o xml: expected text or json");
+    assertThat(run.errLines()).containsExactly("daemonguard check: -o xml: expected text, json, sarif or junit");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 
 /**
- * The real thing: {@code java -jar target/daemonguard.jar check -} with a manifest piped into standard input. Runs
+ * The real thing: {@code java -jar target/daemonguard.jar check -} with a manifest piped into standard input, in each
+ * output format. Runs
  * only when the jar has been packaged (surefire runs before {@code package}, so a fresh checkout skips it).
  */
 class CheckJarTest {
@@ -69,6 +73,35 @@ class CheckJarTest {
     assertThat(cron.path("violations").get(0).path("rule").textValue()).isEqualTo("runtime-socket-mount");
     assertThat(cron.path("violations").get(0).path("path").textValue())
         .isEqualTo("spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path");
+  }
+
+  @Test
+  void jarWritesSarifToTheOutputFileAndTextToStdout() throws Exception {
+    byte[] manifest = Files.readAllBytes(fixture("cronjob-docker-sock.yaml"));
+    Path sarif = Files.createTempFile("daemonguard-check", ".sarif");
+    try {
+      Result result = runJar(manifest, "check", "-o", "sarif", "--output-file", sarif.toString(), "-");
+      assertThat(result.exit()).as("%s", result).isEqualTo(1);
+      assertThat(result.out()).startsWith("DENY  <stdin>: CronJob ci/image-builder");
+      JsonNode run = JSON.readTree(sarif.toFile()).path("runs").get(0);
+      assertThat(run.path("tool").path("driver").path("version").textValue())
+          .as("the jar's manifest carries the project version").matches("\\d+\\.\\d+\\.\\d+.*");
+      JsonNode location = run.path("results").get(0).path("locations").get(0).path("physicalLocation");
+      assertThat(location.path("artifactLocation").path("uri").textValue()).isEqualTo("stdin");
+      assertThat(location.path("region").path("startLine").intValue()).isEqualTo(21);
+    } finally {
+      Files.deleteIfExists(sarif);
+    }
+  }
+
+  @Test
+  void jarWritesJunitXml() throws Exception {
+    Result result = runJar(Files.readAllBytes(fixture("multi.yaml")), "check", "-o", "junit", "-");
+    assertThat(result.exit()).as("%s", result).isEqualTo(1);
+    Document xml = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(result.out().getBytes(StandardCharsets.UTF_8)));
+    assertThat(xml.getElementsByTagName("testcase").getLength()).isEqualTo(3);
+    assertThat(xml.getElementsByTagName("failure").getLength()).isEqualTo(1);
   }
 
   @Test
