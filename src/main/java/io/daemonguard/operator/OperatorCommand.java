@@ -1,6 +1,6 @@
 package io.daemonguard.operator;
 
-import io.daemonguard.Logging;
+import io.daemonguard.ServingOptions;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.operator.sweep.SweepSettings;
 import io.daemonguard.report.PolicyReports;
@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,20 +35,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorCommand.class);
 
-  @Option(names = "--port", defaultValue = "8443", description = "HTTPS port of /healthz, /readyz and /metrics"
-      + " (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
-      description = "PEM certificate chain; re-read when it changes.")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", required = true, paramLabel = "FILE",
-      description = "PEM private key (PKCS#8 or PKCS#1); re-read when it changes.")
-  Path tlsKey;
+  @CommandLine.Mixin
+  ServingOptions serving = new ServingOptions();
 
   @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Elect one acting replica through a Lease (default: ${DEFAULT-VALUE}).")
@@ -97,29 +84,15 @@ public final class OperatorCommand implements Callable<Integer> {
           + " the webhook's flag of that name. Repeatable.")
   List<String> exemptNamespaces = new ArrayList<>();
 
-  @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
-      description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
-  double certReloadSeconds;
-
-  @Option(names = "--log-format", defaultValue = "text", description = "json or text (default: ${DEFAULT-VALUE}).")
-  String logFormat;
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try {
-      Logging.configure(logFormat);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": not a port number");
-    }
-    if (reconcileSeconds < 1 || certReloadSeconds <= 0 || auditSeconds < 1 || auditWritesPerSecond <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--reconcile-interval, --cert-reload-interval,"
-          + " --audit-interval and --audit-writes-per-second must be positive");
+    serving.apply(spec.commandLine());
+    if (reconcileSeconds < 1 || auditSeconds < 1 || auditWritesPerSecond <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--reconcile-interval, --audit-interval and --audit-writes-per-second must be positive");
     }
     PolicyReports.Format format;
     try {
@@ -148,8 +121,8 @@ public final class OperatorCommand implements Callable<Integer> {
     HttpsServer server;
     try {
       // the probes answer before the informers sync: alive, not ready
-      server = HttpsServer.start(vertx, new HttpsServer.Config(host, port, tlsCert, tlsKey,
-          Math.max(100, (long) (certReloadSeconds * 1000))), routes(vertx, metrics, running))
+      server = HttpsServer.start(vertx, new HttpsServer.Config(serving.host, serving.port, serving.tlsCert,
+          serving.tlsKey, serving.certReloadMillis()), routes(vertx, metrics, running))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       spec.commandLine().getErr().println("daemonguard operator: cannot start: " + e.getMessage());

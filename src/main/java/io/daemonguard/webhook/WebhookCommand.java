@@ -1,6 +1,6 @@
 package io.daemonguard.webhook;
 
-import io.daemonguard.Logging;
+import io.daemonguard.ServingOptions;
 import io.daemonguard.admission.AdmissionPolicy;
 import io.daemonguard.admission.ExemptionLabelGuard;
 import io.daemonguard.manifest.ManifestReader;
@@ -38,19 +38,8 @@ public final class WebhookCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookCommand.class);
   public static final long DEFAULT_MAX_BODY_BYTES = 6L * 1024 * 1024;
 
-  @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
-      description = "PEM certificate chain; re-read when it changes.")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", required = true, paramLabel = "FILE",
-      description = "PEM private key (PKCS#8 or PKCS#1); re-read when it changes.")
-  Path tlsKey;
+  @CommandLine.Mixin
+  ServingOptions serving = new ServingOptions();
 
   @Option(names = "--max-body-bytes", defaultValue = "" + DEFAULT_MAX_BODY_BYTES,
       description = "Largest AdmissionReview accepted; larger ones get 400 (default: ${DEFAULT-VALUE}).")
@@ -78,37 +67,23 @@ public final class WebhookCommand implements Callable<Integer> {
       description = "A user (e.g. system:serviceaccount:NS:NAME) who may do the same. Repeatable.")
   List<String> exemptionAdminUsers = new ArrayList<>();
 
-  @Option(names = "--cert-reload-interval", defaultValue = "2", paramLabel = "SECONDS",
-      description = "How often the certificate files are checked for a change (default: ${DEFAULT-VALUE}).")
-  double certReloadSeconds;
-
   @Option(names = "--shutdown-delay", defaultValue = "2", paramLabel = "SECONDS",
       description = "On SIGTERM, how long to keep serving while not ready, so endpoints drop the pod first"
           + " (default: ${DEFAULT-VALUE}).")
   double shutdownDelaySeconds;
-
-  @Option(names = "--log-format", defaultValue = "text", description = "json or text (default: ${DEFAULT-VALUE}).")
-  String logFormat;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try {
-      Logging.configure(logFormat);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": not a port number");
-    }
+    serving.apply(spec.commandLine());
     if (maxBodyBytes < 1024) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-body-bytes must be at least 1024");
     }
-    if (certReloadSeconds <= 0 || shutdownDelaySeconds < 0) {
+    if (shutdownDelaySeconds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--cert-reload-interval must be positive and --shutdown-delay not negative");
+          "--shutdown-delay must not be negative");
     }
     if (Stream.concat(exemptionAdminGroups.stream(), exemptionAdminUsers.stream()).anyMatch(String::isBlank)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -140,8 +115,8 @@ public final class WebhookCommand implements Callable<Integer> {
     AdmissionHandler handler = new AdmissionHandler(source, guard, metrics);
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
-    WebhookServer.Config config = new WebhookServer.Config(host, port, tlsCert, tlsKey, maxBodyBytes,
-        Math.max(100, (long) (certReloadSeconds * 1000)), cores);
+    WebhookServer.Config config = new WebhookServer.Config(serving.host, serving.port, serving.tlsCert,
+        serving.tlsKey, maxBodyBytes, serving.certReloadMillis(), cores);
     WebhookServer server;
     try {
       server = WebhookServer.start(vertx, config, handler, metrics).await(30, TimeUnit.SECONDS);

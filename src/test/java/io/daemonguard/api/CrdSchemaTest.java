@@ -193,12 +193,13 @@ class CrdSchemaTest {
   }
 
   @Test
-  void printerColumnsAreActionReadyAndAge() {
+  void printerColumnsAreActionReadyViolationsAndAge() {
     Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
     for (JsonNode column : version.path("additionalPrinterColumns")) {
       columns.put(column.path("name").asText(), List.of(column.path("jsonPath").asText(), column.path("type").asText()));
     }
-    assertThat(columns).containsOnlyKeys("Action", "Ready", "Age");
+    assertThat(columns).containsOnlyKeys("Action", "Ready", "Violations", "Age");
+    assertThat(columns.get("Violations")).containsExactly(".status.audit.violations", "integer");
     assertThat(columns.get("Action")).containsExactly(".spec.admission.action", "string");
     assertThat(columns.get("Ready")).containsExactly(".status.conditions[?(@.type==\"Ready\")].status", "string");
     assertThat(columns.get("Age")).containsExactly(".metadata.creationTimestamp", "date");

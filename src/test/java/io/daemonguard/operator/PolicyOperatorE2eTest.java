@@ -8,20 +8,11 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,40 +35,19 @@ class PolicyOperatorE2eTest {
   /** Objects with this label skip the webhook while the test writes what "arrived while the webhook was down". */
   private static final String BYPASS = "daemonguard.io/e2e-written-while-webhook-down";
 
-  private String kubeconfig;
+  private InProcessOperatorCluster cluster;
   private KubernetesClient admin;
   private KubernetesClient counted;
-  private final List<String> writes = new CopyOnWriteArrayList<>();
-  private final String namespace = System.getProperty("e2e.namespace", "daemonguard-system");
-  private final String release = System.getProperty("e2e.release", "daemonguard");
-  private Integer chartReplicas;
+  private List<String> writes;
   private PolicyOperator operator;
   private OperatorMetrics metrics;
 
   @BeforeAll
   void setUp() throws Exception {
-    String file = System.getProperty("e2e.kubeconfig", System.getenv("KUBECONFIG"));
-    if (file == null) {
-      throw new IllegalStateException("e2e tests need -De2e.kubeconfig=FILE; run them through e2e/run");
-    }
-    kubeconfig = Files.readString(Path.of(file));
-    admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-    counted = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-writes", new Interceptor() {
-          @Override
-          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            if (!"GET".equals(request.method())) {
-              writes.add(request.method() + " " + request.uri().getPath());
-            }
-          }
-        })).build();
-    Deployment chartOperator = chartOperator();
-    if (chartOperator != null) {
-      chartReplicas = chartOperator.getSpec().getReplicas();
-      scaleChartOperator(0);
-      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> admin.pods().inNamespace(namespace)
-          .withLabels(operatorLabels()).list().getItems().isEmpty());
-    }
+    cluster = new InProcessOperatorCluster();
+    admin = cluster.admin;
+    counted = cluster.counted;
+    writes = cluster.writes;
   }
 
   @AfterAll
@@ -85,15 +55,9 @@ class PolicyOperatorE2eTest {
     if (operator != null) {
       operator.stop();
     }
-    if (admin != null) {
+    if (cluster != null) {
       admin.resources(DaemonSecurityPolicy.class).withLabel(LABEL, "operator").delete();
-      if (chartReplicas != null) {
-        scaleChartOperator(chartReplicas);
-      }
-      admin.close();
-    }
-    if (counted != null) {
-      counted.close();
+      cluster.close();
     }
   }
 
@@ -102,24 +66,6 @@ class PolicyOperatorE2eTest {
     if (operator != null) {
       operator.stop();
       operator = null;
-    }
-  }
-
-  private Map<String, String> operatorLabels() {
-    return Map.of("app.kubernetes.io/name", "daemonguard", "app.kubernetes.io/instance", release,
-        "app.kubernetes.io/component", "operator");
-  }
-
-  private Deployment chartOperator() {
-    return admin.apps().deployments().inNamespace(namespace).withLabels(operatorLabels()).list().getItems().stream()
-        .findFirst().orElse(null);
-  }
-
-  private void scaleChartOperator(int replicas) {
-    Deployment deployment = chartOperator();
-    if (deployment != null) {
-      admin.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
-          .scale(replicas);
     }
   }
 
@@ -136,17 +82,6 @@ class PolicyOperatorE2eTest {
     policy.getMetadata().setLabels(new java.util.HashMap<>(extraLabels));
     policy.getMetadata().getLabels().put(LABEL, "operator");
     return admin.resources(DaemonSecurityPolicy.class).resource(policy).create();
-  }
-
-  /** Waits until no write has been made for three seconds. */
-  private void awaitQuiet() {
-    int[] seen = {-1};
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-      int now = writes.size();
-      boolean quiet = now == seen[0];
-      seen[0] = now;
-      return quiet;
-    });
   }
 
   private Condition readyOf(String name) {
@@ -182,7 +117,7 @@ class PolicyOperatorE2eTest {
 
     // every policy already in the cluster has been judged once the writes stop; from then on nothing changes, and
     // every periodic reconcile (1 s) must find so and write nothing
-    awaitQuiet();
+    cluster.awaitQuiet();
     writes.clear();
     double before = metrics.reconciles("unchanged");
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metrics.reconciles("unchanged") >= before + 5);

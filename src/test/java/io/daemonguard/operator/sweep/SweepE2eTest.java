@@ -7,6 +7,7 @@ import io.daemonguard.api.AdmissionSpec;
 import io.daemonguard.api.AuditStatus;
 import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.DaemonSecurityPolicySpec;
+import io.daemonguard.operator.InProcessOperatorCluster;
 import io.daemonguard.policy.ClusterPolicies;
 import io.daemonguard.report.EventRecorder;
 import io.daemonguard.report.PolicyReports;
@@ -17,16 +18,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,12 +47,10 @@ import org.junit.jupiter.api.TestInstance;
 class SweepE2eTest {
 
   private static final String POLICY = "dg-e2e-sweep";
-  private final String namespace = System.getProperty("e2e.namespace", "daemonguard-system");
-  private final String release = System.getProperty("e2e.release", "daemonguard");
-  private final List<String> writes = new CopyOnWriteArrayList<>();
+  private InProcessOperatorCluster cluster;
   private KubernetesClient admin;
   private KubernetesClient counted;
-  private Integer chartReplicas;
+  private List<String> writes;
   private List<DaemonSecurityPolicy> taken = new ArrayList<>();
   private String ns;
   private ClusterPolicies policies;
@@ -67,31 +58,10 @@ class SweepE2eTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    String file = System.getProperty("e2e.kubeconfig", System.getenv("KUBECONFIG"));
-    if (file == null) {
-      throw new IllegalStateException("e2e tests need -De2e.kubeconfig=FILE; run them through e2e/run");
-    }
-    String kubeconfig = Files.readString(Path.of(file));
-    admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-    counted = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-writes", new Interceptor() {
-          @Override
-          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            if (!"GET".equals(request.method())) {
-              writes.add(request.method() + " " + request.uri().getPath());
-            }
-          }
-        })).build();
-    Map<String, String> operatorLabels = Map.of("app.kubernetes.io/name", "daemonguard",
-        "app.kubernetes.io/instance", release, "app.kubernetes.io/component", "operator");
-    Deployment chartOperator = admin.apps().deployments().inNamespace(namespace).withLabels(operatorLabels).list()
-        .getItems().stream().findFirst().orElse(null);
-    if (chartOperator != null) {
-      chartReplicas = chartOperator.getSpec().getReplicas();
-      admin.apps().deployments().inNamespace(namespace).withName(chartOperator.getMetadata().getName()).scale(0);
-      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> admin.pods().inNamespace(namespace)
-          .withLabels(operatorLabels).list().getItems().isEmpty());
-    }
+    cluster = new InProcessOperatorCluster();
+    admin = cluster.admin;
+    counted = cluster.counted;
+    writes = cluster.writes;
     for (DaemonSecurityPolicy policy : admin.resources(DaemonSecurityPolicy.class).list().getItems()) {
       DaemonSecurityPolicy copy = new DaemonSecurityPolicy();
       copy.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName())
@@ -121,7 +91,7 @@ class SweepE2eTest {
     if (sweep != null) {
       sweep.stop();
     }
-    if (admin != null) {
+    if (cluster != null) {
       admin.namespaces().withName(ns).delete();
       admin.resources(DaemonSecurityPolicy.class).withName(POLICY).delete();
       Awaitility.await().atMost(Duration.ofSeconds(30))
@@ -129,15 +99,7 @@ class SweepE2eTest {
       for (DaemonSecurityPolicy policy : taken) {
         admin.resources(DaemonSecurityPolicy.class).resource(policy).create();
       }
-      if (chartReplicas != null) {
-        admin.apps().deployments().inNamespace(namespace).withLabels(Map.of("app.kubernetes.io/instance", release,
-            "app.kubernetes.io/component", "operator")).list().getItems().forEach(d -> admin.apps().deployments()
-            .inNamespace(namespace).withName(d.getMetadata().getName()).scale(chartReplicas));
-      }
-      admin.close();
-    }
-    if (counted != null) {
-      counted.close();
+      cluster.close();
     }
   }
 
@@ -165,24 +127,13 @@ class SweepE2eTest {
         .filter(e -> uid.equals(e.getInvolvedObject().getUid()) && "PolicyViolation".equals(e.getReason())).toList();
   }
 
-  /** Waits until no write has been made for three seconds. */
-  private void awaitQuiet() {
-    int[] seen = {-1};
-    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-      int now = writes.size();
-      boolean quiet = now == seen[0];
-      seen[0] = now;
-      return quiet;
-    });
-  }
-
   @Test
   void whatRunsIsReportedOncePerWorkloadAndAnUnchangedAuditWritesNothing() {
     assertThat(admin.supports("wgpolicyk8s.io/v1alpha2", "PolicyReport"))
         .as("the chart installs the PolicyReport CRDs (reports.installCRDs)").isTrue();
     Deployment stored = admin.apps().deployments().inNamespace(ns).resource(privilegedDeployment("priv", 1)).create();
 
-    policies = new ClusterPolicies(AdmissionPolicy.defaultPolicy(namespace, Set.of())).start(counted);
+    policies = new ClusterPolicies(AdmissionPolicy.defaultPolicy(cluster.namespace, Set.of())).start(counted);
     EventRecorder events = new EventRecorder(counted, "default", "daemonguard-operator", "e2e", Clock.systemUTC());
     sweep = new SweepController(counted, policies, events, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         SweepSettings.defaults().withInterval(Duration.ofSeconds(3)), Clock.systemUTC());
@@ -224,7 +175,7 @@ class SweepE2eTest {
         .startsWith("Audit: [privileged-container] spec.template.spec.containers[0].securityContext.privileged");
 
     // two complete audits (interval 3 s) with nothing changed: no write at all
-    awaitQuiet();
+    cluster.awaitQuiet();
     writes.clear();
     Instant before = sweep.lastCompleted();
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sweep.lastCompleted() != null
