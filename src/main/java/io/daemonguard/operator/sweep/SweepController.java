@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,8 @@ public final class SweepController {
 
   /** Every swept object, by uid; written by informer threads. */
   private final Map<String, SweptObject> inventory = new ConcurrentHashMap<>();
+  /** Objects deleted since the sweep last looked, by uid: their reports are deleted with them. */
+  private final Map<String, SweptObject> tombstones = new ConcurrentHashMap<>();
   /** Objects to judge again (changed, added, deleted); written by informer threads. */
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean fullSweepWanted = new AtomicBoolean(true);
@@ -87,20 +90,27 @@ public final class SweepController {
 
   // the sweep thread's own state
   /** By uid, the fingerprint of what was last reported (or found in an existing report). */
-  private final Map<String, String> published = new HashMap<>();
+  private final Map<String, String> published = new ConcurrentHashMap<>();
+  /**
+   * Reports and Events still to write, by uid, oldest first; a newer judgement of the same object replaces the queued
+   * one. The writer thread drains it at the write budget's pace, so the sweep thread stays free to judge and count.
+   */
+  private final LinkedHashMap<String, Publication> pending = new LinkedHashMap<>();
   /** By policy name, by uid, what that policy alone finds. */
   private final Map<String, Map<String, List<Violation>>> perPolicy = new HashMap<>();
   private List<AdmissionPolicy> judgedWith = List.of();
+  /** By policy uid, the resourceVersion a status patch was last made against. */
+  private final Map<String, String> patchedAt = new HashMap<>();
   private Instant lastCompleted;
-  private boolean reportsAvailable;
+  private volatile boolean reportsAvailable;
   private String reportsMessage = "";
-  private boolean statusesDirty = true;
 
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sweep");
     t.setDaemon(true);
     return t;
   });
+  private final Thread writer = new Thread(this::writeLoop, "sweep-writer");
 
   // metrics
   private final MultiGauge violationsGauge;
@@ -162,6 +172,8 @@ public final class SweepController {
     policies.onChange(() -> fullSweepWanted.set(true));
     long delay = settings.batchDelay().toMillis();
     thread.scheduleWithFixedDelay(this::tick, delay, delay, TimeUnit.MILLISECONDS);
+    writer.setDaemon(true);
+    writer.start();
     thread.scheduleWithFixedDelay(() -> fullSweepWanted.set(true), settings.interval().toMillis(),
         settings.interval().toMillis(), TimeUnit.MILLISECONDS);
     LOG.atInfo().setMessage("audit following").addKeyValue("kinds", kinds.stream().map(SweptKind::kind).toList())
@@ -177,6 +189,11 @@ public final class SweepController {
   /** Only the leader writes; on becoming it, what earlier leaders reported is read back and everything judged. */
   public void leading(boolean value) {
     leading = value;
+    if (!value) {
+      synchronized (pending) {
+        pending.clear();
+      }
+    }
     if (value) {
       startedLeading = true;
       fullSweepWanted.set(true);
@@ -185,6 +202,7 @@ public final class SweepController {
 
   public void stop() {
     thread.shutdownNow();
+    writer.interrupt();
     informers.forEach(SharedIndexInformer::stop);
   }
 
@@ -217,7 +235,9 @@ public final class SweepController {
     @Override
     public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
       String uid = object.getMetadata().getUid();
-      if (uid != null && inventory.remove(uid) != null) {
+      SweptObject gone = uid == null ? null : inventory.remove(uid);
+      if (gone != null) {
+        tombstones.put(uid, gone);
         dirty.add(uid);
       }
     }
@@ -281,14 +301,33 @@ public final class SweepController {
           it.remove();
         }
       }
-      if (batch.isEmpty() && !statusesDirty) {
+      if (batch.isEmpty()) {
+        // the figures are compared with the policies' cached status at every pass, not only after a change: a
+        // status written over by another writer (the reconciler's first write replaces the whole status) is put
+        // right within a pass, and a pass that finds them equal writes nothing
+        writeStatuses(current);
         return;
       }
       for (AdmissionPolicy policy : current) {
         perPolicy.computeIfAbsent(policy.name(), k -> new HashMap<>());
       }
+      // judge and count here; the reports and Events go to the writer thread, which the write budget paces: a
+      // change across thousands of objects is counted (kubectl get dsp) in a pass, reported in minutes
       for (String uid : batch) {
-        judge(uid, current);
+        Publication publication = judge(uid, current);
+        synchronized (pending) {
+          if (publication == null) {
+            pending.remove(uid); // what is reported holds again: a queued change is stale
+          } else {
+            Publication queued = pending.get(uid);
+            if (queued == null || !queued.fingerprint().equals(publication.fingerprint())) {
+              // a newer judgement goes to the back; the same one keeps its place in the queue
+              pending.remove(uid);
+              pending.put(uid, publication);
+              pending.notifyAll();
+            }
+          }
+        }
       }
       if (full) {
         duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -308,21 +347,31 @@ public final class SweepController {
     }
   }
 
-  private void judge(String uid, List<AdmissionPolicy> current) throws InterruptedException {
+  /** What changed for one object and is to be written: its report and, when it has findings, an Event. */
+  private record Publication(SweptObject object, Findings findings, List<RuleId> passRules, String fingerprint,
+      String passPolicy, boolean gone) {}
+
+  /** Judges one object; returns what to write, or null when what was reported still holds. */
+  private Publication judge(String uid, List<AdmissionPolicy> current) {
     SweptObject object = inventory.get(uid);
     if (object == null) {
-      // deleted: garbage collection removes its report (owned by it); forget it
-      published.remove(uid);
       perPolicy.values().forEach(found -> found.remove(uid));
-      statusesDirty = true;
-      return;
+      SweptObject gone = tombstones.remove(uid);
+      if (gone != null && published.containsKey(uid)) {
+        // its report is owned by it, and garbage collection would remove it too, but in its own time (and not at
+        // all while the collector's graph is out of sync, as after a CRD was re-created): delete it now
+        return new Publication(gone, Findings.NONE, List.of(), "", "", true);
+      }
+      published.remove(uid);
+      return null;
     }
     for (AdmissionPolicy policy : current) {
       List<Violation> alone = AdmissionEngine.evaluate(object.workload(), List.of(policy)).violations();
       Map<String, List<Violation>> found = perPolicy.get(policy.name());
-      List<Violation> before = alone.isEmpty() ? found.remove(uid) : found.put(uid, alone);
-      if (before == null ? !alone.isEmpty() : !before.equals(alone)) {
-        statusesDirty = true;
+      if (alone.isEmpty()) {
+        found.remove(uid);
+      } else {
+        found.put(uid, alone);
       }
     }
     Findings findings = Findings.of(AdmissionEngine.evaluate(object.workload(), current).violations());
@@ -330,22 +379,54 @@ public final class SweepController {
     String fingerprint = findings.fingerprint() + (passRules.isEmpty() ? "" : "+pass:" + passRules);
     String before = published.get(uid);
     if (fingerprint.equals(before == null ? "" : before)) {
-      return;
+      return null;
+    }
+    return new Publication(object, findings, passRules, fingerprint, current.isEmpty() ? "" : current.get(0).name(),
+        false);
+  }
+
+  /** The writer thread: one queued publication at a time, oldest first, while this replica leads. */
+  private void writeLoop() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Publication next;
+        synchronized (pending) {
+          while (pending.isEmpty() || !leading) {
+            pending.wait(1000);
+          }
+          var first = pending.entrySet().iterator();
+          next = first.next().getValue();
+          first.remove();
+        }
+        publish(next);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.atError().setMessage("audit write failed").addKeyValue("error", e.toString()).setCause(e).log();
+      }
+    }
+  }
+
+  private void publish(Publication publication) throws InterruptedException {
+    SweptObject object = publication.object();
+    if (!publication.gone() && !inventory.containsKey(object.uid())) {
+      return; // gone meanwhile; its deletion is queued behind
     }
     if (reportsAvailable) {
-      writeReport(object, findings, passRules, current, fingerprint);
+      writeReport(object, publication.findings(), publication.passRules(), publication.passPolicy(),
+          publication.fingerprint());
     }
-    if (!findings.isEmpty()) {
+    if (!publication.findings().isEmpty()) {
       budget.take();
       if (events.record(asResource(object), EventRecorder.Type.Warning, POLICY_VIOLATION, "Audit",
-          eventMessage(findings))) {
+          eventMessage(publication.findings()))) {
         count("event");
       }
     }
-    if (fingerprint.isEmpty()) {
-      published.remove(uid);
+    if (publication.fingerprint().isEmpty()) {
+      published.remove(object.uid());
     } else {
-      published.put(uid, fingerprint);
+      published.put(object.uid(), publication.fingerprint());
     }
   }
 
@@ -373,8 +454,8 @@ public final class SweepController {
     return resource;
   }
 
-  private void writeReport(SweptObject object, Findings findings, List<RuleId> passRules,
-      List<AdmissionPolicy> current, String fingerprint) throws InterruptedException {
+  private void writeReport(SweptObject object, Findings findings, List<RuleId> passRules, String passPolicy,
+      String fingerprint) throws InterruptedException {
     PolicyReports.Format format = settings.format();
     boolean namespaced = object.namespace() != null;
     var reports = client.genericKubernetesResources(format.apiVersion(), format.kind(namespaced));
@@ -387,7 +468,7 @@ public final class SweepController {
       }
       GenericKubernetesResource report = PolicyReports.build(format, new PolicyReports.Subject(object.apiVersion(),
               object.kind(), object.namespace(), object.name(), object.uid()), findings.violations(), passRules,
-          current.isEmpty() ? "" : current.get(0).name(), fingerprint, clock.instant());
+          passPolicy, fingerprint, clock.instant());
       (namespaced ? reports.inNamespace(object.namespace()) : reports).resource(report)
           .createOr(NonDeletingOperation::update);
       count("report");
@@ -432,7 +513,7 @@ public final class SweepController {
     LOG.atInfo().setMessage("reports read back").addKeyValue("reports", published.size()).log();
   }
 
-  /** Each policy's status.audit (and its Reporting condition), written only when it differs. */
+  /** Each policy's status.audit (and its Reporting condition), written only when it differs from the cached one. */
   private void writeStatuses(List<AdmissionPolicy> current) throws InterruptedException {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     Map<String, AuditTally.Tally> tallies = new HashMap<>();
@@ -446,11 +527,10 @@ public final class SweepController {
       });
     }
     violationsGauge.register(rows, true);
-    if (!statusesDirty) {
-      return;
-    }
-    boolean allWritten = true;
     for (DaemonSecurityPolicy policy : policies.objects()) {
+      if (policy.getMetadata().getResourceVersion().equals(patchedAt.get(policy.getMetadata().getUid()))) {
+        continue; // patched at this version: the cache has not shown the result yet
+      }
       AuditTally.Tally tally = tallies.get(policy.getMetadata().getName());
       AuditStatus desired = tally == null ? emptyStatus() : tally.status();
       AuditStatus existing = policy.getStatus() == null ? null : policy.getStatus().getAudit();
@@ -461,11 +541,8 @@ public final class SweepController {
         continue;
       }
       budget.take();
-      if (!patchStatus(policy, sameAudit ? null : desired, condition)) {
-        allWritten = false;
-      }
+      patchStatus(policy, sameAudit ? null : desired, condition);
     }
-    statusesDirty = !allWritten;
   }
 
   private static AuditStatus emptyStatus() {
@@ -545,6 +622,7 @@ public final class SweepController {
     try {
       client.resources(DaemonSecurityPolicy.class).withName(policy.getMetadata().getName()).subresource("status")
           .patch(PatchContext.of(PatchType.JSON), patch.toString());
+      patchedAt.put(policy.getMetadata().getUid(), policy.getMetadata().getResourceVersion());
       count("status");
       return true;
     } catch (KubernetesClientException e) {

@@ -131,7 +131,13 @@ class SweepE2eTest {
   void whatRunsIsReportedOncePerWorkloadAndAnUnchangedAuditWritesNothing() {
     assertThat(admin.supports("wgpolicyk8s.io/v1alpha2", "PolicyReport"))
         .as("the chart installs the PolicyReport CRDs (reports.installCRDs)").isTrue();
-    Deployment stored = admin.apps().deployments().inNamespace(ns).resource(privilegedDeployment("priv", 1)).create();
+    // the webhook follows the policies within a second or so: until it has this test's Audit policy, it refuses
+    Deployment[] created = new Deployment[1];
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      created[0] = admin.apps().deployments().inNamespace(ns).resource(privilegedDeployment("priv", 1)).create();
+      return true;
+    });
+    Deployment stored = created[0];
 
     policies = new ClusterPolicies(AdmissionPolicy.defaultPolicy(cluster.namespace, Set.of())).start(counted);
     EventRecorder events = new EventRecorder(counted, "default", "daemonguard-operator", "e2e", Clock.systemUTC());
