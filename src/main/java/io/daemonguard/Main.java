@@ -1,6 +1,7 @@
 package io.daemonguard;
 
 import io.daemonguard.cli.CheckCommand;
+import io.daemonguard.cli.ScanNodeCommand;
 import io.daemonguard.operator.OperatorCommand;
 import io.daemonguard.webhook.WebhookCommand;
 import picocli.CommandLine;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Protects the container daemon: admission webhook, operator and offline manifest check.",
-    subcommands = {WebhookCommand.class, OperatorCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {WebhookCommand.class, OperatorCommand.class, CheckCommand.class, ScanNodeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -37,7 +39,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: webhook, operator or check");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: webhook, operator, check or scan-node");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

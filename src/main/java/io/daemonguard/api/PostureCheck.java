@@ -14,7 +14,10 @@ public enum PostureCheck {
   @JsonProperty("docker-userns-remap-disabled") DOCKER_USERNS_REMAP_DISABLED("docker-userns-remap-disabled"),
   @JsonProperty("docker-daemon-json-permissions") DOCKER_DAEMON_JSON_PERMISSIONS("docker-daemon-json-permissions"),
   @JsonProperty("containerd-tcp-without-tls") CONTAINERD_TCP_WITHOUT_TLS("containerd-tcp-without-tls"),
+  @JsonProperty("containerd-tcp-without-client-verify")
+  CONTAINERD_TCP_WITHOUT_CLIENT_VERIFY("containerd-tcp-without-client-verify"),
   @JsonProperty("containerd-socket-permissions") CONTAINERD_SOCKET_PERMISSIONS("containerd-socket-permissions"),
+  @JsonProperty("crio-socket-permissions") CRIO_SOCKET_PERMISSIONS("crio-socket-permissions"),
   @JsonProperty("kubelet-anonymous-auth") KUBELET_ANONYMOUS_AUTH("kubelet-anonymous-auth"),
   @JsonProperty("kubelet-readonly-port") KUBELET_READONLY_PORT("kubelet-readonly-port");
 
