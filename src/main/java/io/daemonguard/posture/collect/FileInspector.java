@@ -3,7 +3,6 @@ package io.daemonguard.posture.collect;
 import io.daemonguard.posture.FileFact;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -22,7 +21,7 @@ final class FileInspector {
   FileFact inspect(String hostPath, String source) {
     Path path = host.path(hostPath);
     if (!Files.exists(path)) {
-      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      if (host.danglingLink(hostPath)) {
         return FileFact.unknown(hostPath, source, "dangling symbolic link");
       }
       return FileFact.absent(hostPath, source);

@@ -88,7 +88,7 @@ public final class HostRoot {
   public String readIfExists(String hostPath) throws Unreadable {
     Path file = path(hostPath);
     if (!Files.exists(file)) {
-      if (Files.isSymbolicLink(file) || Files.isSymbolicLink(root.resolve(relative(hostPath)))) {
+      if (danglingLink(hostPath)) {
         throw new Unreadable("dangling symbolic link");
       }
       return null;
@@ -131,8 +131,15 @@ public final class HostRoot {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private static String relative(String hostPath) {
-    return hostPath.replaceFirst("^/+", "");
+  /** True when the path's last component is a symbolic link whose target (on the host) does not exist. */
+  public boolean danglingLink(String hostPath) {
+    Path file = path(hostPath);
+    if (Files.exists(file)) {
+      return false;
+    }
+    int slash = hostPath.lastIndexOf('/');
+    Path parent = slash <= 0 ? root : path(hostPath.substring(0, slash));
+    return Files.isSymbolicLink(parent.resolve(hostPath.substring(slash + 1))) || Files.isSymbolicLink(file);
   }
 
   /** A path as the host names it, with {@code /var/run} read as {@code /run}, for comparing socket paths. */
