@@ -11,7 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A large host root for {@code bench/scan-node.sh}: thousands of processes, each with open files and sockets, thousands
- * of TCP and Unix listeners, and dockerd, containerd and a kubelet among them. One listener has no holder, so that the
+ * of TCP and Unix listeners, and dockerd, containerd and a kubelet among them. As on a Kubernetes node, most processes
+ * are in pods' network namespaces and one in five in the host's, where all the listeners are. One listener has no holder, so that the
  * scan must read every process's fds (its worst case).
  *
  * <pre>java -cp target/test-classes io.daemonguard.bench.SyntheticHost DIR [PROCESSES] [LISTENERS]</pre>
@@ -43,8 +44,13 @@ public final class SyntheticHost {
         "/run/containerd/containerd.sock");
     process(root, containerd, "containerd", "/usr/bin/containerd");
     process(root, kubelet, "kubelet", "/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml");
+    netns(root, 1, HOST_NET);
+    netns(root, dockerd, HOST_NET);
+    netns(root, containerd, HOST_NET);
+    netns(root, kubelet, HOST_NET);
     for (int pid = 2; pid < processes; pid++) {
       process(root, pid, "worker-" + (pid % 50), "/usr/bin/worker", "--id", String.valueOf(pid));
+      netns(root, pid, hostNetwork(pid) ? HOST_NET : HOST_NET + 1 + pid / 10);
       Path fd = root.resolve("proc/" + pid + "/fd");
       for (int n = 0; n < fdsPerProcess; n++) {
         String target = n < 3 ? "/dev/null" : "socket:[" + (1_000_000L + (long) pid * fdsPerProcess + n) + "]";
@@ -61,6 +67,7 @@ public final class SyntheticHost {
       for (int i = 0; i < listeners; i++) {
         // spread over the processes, the last ones included, so that finding holders reads far into /proc
         int pid = 2 + (int) ((long) i * (processes - 3) / Math.max(1, listeners - 1));
+        pid = Math.max(5, pid - pid % 5); // a listener of the host's network namespace is held by a process in it
         long inode = 1_000_000L + (long) pid * fdsPerProcess + 3 + (i % 5);
         Writer out = i % 2 == 0 ? tcp : tcp6;
         String address = i % 2 == 0 ? "00000000" : "00000000000000000000000000000000";
@@ -81,6 +88,19 @@ public final class SyntheticHost {
     }
     System.out.printf("%s: %d processes, %d fd links, %d TCP listeners, %d Unix listeners%n", root, processes,
         (processes - 2) * fdsPerProcess, listeners + 2, listeners + 1);
+  }
+
+  private static final long HOST_NET = 4026531840L;
+
+  /** One process in five shares the host's network (system daemons, hostNetwork pods); the others are in pods. */
+  private static boolean hostNetwork(int pid) {
+    return pid % 5 == 0;
+  }
+
+  private static void netns(Path root, int pid, long namespace) throws IOException {
+    Path ns = root.resolve("proc/" + pid + "/ns");
+    Files.createDirectories(ns);
+    Files.createSymbolicLink(ns.resolve("net"), Path.of("net:[" + namespace + "]"));
   }
 
   private static void process(Path root, int pid, String comm, String... args) throws IOException {

@@ -15,9 +15,9 @@ import io.daemonguard.posture.evaluate.Evaluation;
 import io.daemonguard.posture.evaluate.Finding;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -42,12 +42,15 @@ public final class PostureReport {
     }
     section(out, "COULD NOT BE JUDGED", evaluation.findings().stream().filter(Finding::unknown).toList());
     out.println();
-    Map<String, List<String>> byOutcome = new TreeMap<>();
+    Map<CheckOutcome, List<String>> byOutcome = new EnumMap<>(CheckOutcome.class);
     for (CheckResult result : evaluation.checks()) {
-      byOutcome.computeIfAbsent(result.outcome().label(), o -> new ArrayList<>()).add(result.check().id());
+      byOutcome.computeIfAbsent(result.outcome(), o -> new ArrayList<>()).add(result.check().id());
     }
-    out.println("Checks: " + String.join("; ", byOutcome.entrySet().stream()
-        .map(e -> e.getValue().size() + " " + e.getKey()).toList()));
+    out.println("Checks: " + String.join(", ", byOutcome.entrySet().stream()
+        .map(e -> e.getValue().size() + " " + e.getKey().label()
+            + (e.getKey() == CheckOutcome.FAIL || e.getKey() == CheckOutcome.UNKNOWN
+                ? " (" + String.join(", ", e.getValue()) + ")" : ""))
+        .toList()));
     out.println("Summary: " + evaluation.count(Severity.CRITICAL) + " critical, " + evaluation.count(Severity.HIGH)
         + " high, " + evaluation.count(Severity.MEDIUM) + " medium, " + evaluation.count(Severity.LOW) + " low, "
         + evaluation.count(Severity.INFO) + " info; " + evaluation.unknownCount() + " could not be judged; fail-on "

@@ -68,6 +68,17 @@ class FactsTest {
   }
 
   @Test
+  void processesInAnotherNetworkNamespaceAreNotSearchedForHolders() {
+    HostFixture host = new HostFixture(dir).symlink("/proc/1/ns/net", "net:[4026531840]")
+        .process(5, "sshd", 0, "sshd").symlink("/proc/5/ns/net", "net:[4026531840]")
+        .process(6, "pod-app", 0, "app").symlink("/proc/6/ns/net", "net:[4026532999]")
+        .listen("0.0.0.0", 22, 9001, 5).listen("0.0.0.0", 8080, 9002, 6);
+
+    assertThat(host.facts().listeners()).extracting(ListenerFact::describe)
+        .containsExactly("0.0.0.0:22 held by sshd (pid 5)", "0.0.0.0:8080 (owner not found)");
+  }
+
+  @Test
   void hostPathsResolveLinksInsideTheRootAndNeverAbove() {
     HostFixture host = new HostFixture(dir).write("/etc/real.json", "{}").symlink("/etc/link.json", "/etc/real.json")
         .symlink("/etc/up.json", "../../../../../etc/real.json");

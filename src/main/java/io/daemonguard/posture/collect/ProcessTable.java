@@ -145,15 +145,27 @@ public final class ProcessTable {
     for (int pid : order) {
       scanFds(pid, inodes, owners);
     }
+    String hostNet = netNamespace(1);
     for (int pid : names.keySet()) {
       if (owners.keySet().containsAll(inodes)) {
         break;
       }
-      if (!first.contains(pid)) {
+      // the listeners are pid 1's network namespace's: a pod's processes, in namespaces of their own, hold none of
+      // them (short of passing descriptors), and on a node they are most of the processes
+      if (!first.contains(pid) && (hostNet == null || hostNet.equals(netNamespace(pid)))) {
         scanFds(pid, inodes, owners);
       }
     }
     return owners;
+  }
+
+  /** The {@code net:[N]} a process's network namespace link reads, or null when it cannot be read. */
+  private String netNamespace(int pid) {
+    try {
+      return Files.readSymbolicLink(host.proc(pid + "/ns/net")).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
   }
 
   private void scanFds(int pid, Set<Long> inodes, Map<Long, List<Integer>> owners) {
