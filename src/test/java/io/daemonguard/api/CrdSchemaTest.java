@@ -25,8 +25,8 @@ class CrdSchemaTest {
   /** design.md §3: the posture check ids, stable. */
   static final List<String> CHECK_IDS = List.of("docker-tcp-without-tls", "docker-tcp-without-client-verify",
       "docker-socket-permissions", "docker-socket-ownership", "docker-userns-remap-disabled",
-      "docker-daemon-json-permissions", "containerd-tcp-without-tls", "containerd-socket-permissions",
-      "kubelet-anonymous-auth", "kubelet-readonly-port");
+      "docker-daemon-json-permissions", "containerd-tcp-without-tls", "containerd-tcp-without-client-verify",
+      "containerd-socket-permissions", "crio-socket-permissions", "kubelet-anonymous-auth", "kubelet-readonly-port");
   static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
 
   private static final ObjectMapper YAML = new YAMLMapper();

@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -21,9 +23,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -94,22 +100,27 @@ public final class LoopbackProbe {
     try (Socket socket = new Socket()) {
       String status = ping(socket, target, timeout);
       plain = status.startsWith("HTTP/1.") && status.contains(" 200 ");
-      plainAnswer = status.isEmpty() ? "connection closed without an answer" : "answered " + firstLine(status);
+      plainAnswer = status.isEmpty() ? "connection closed without an answer"
+          : status.charAt(0) == 0x15 || status.charAt(0) == 0x16 ? "answered in TLS, not HTTP"
+          : "answered " + firstLine(status);
     } catch (IOException e) {
       plainAnswer = "no answer: " + e.getMessage();
     }
     Boolean tls = null;
     String tlsAnswer;
-    try (SSLSocket socket = (SSLSocket) trustingContext().getSocketFactory().createSocket()) {
+    AtomicBoolean askedForCertificate = new AtomicBoolean();
+    try (SSLSocket socket = (SSLSocket) context(askedForCertificate).getSocketFactory().createSocket()) {
       String status = ping(socket, target, timeout);
       tls = status.startsWith("HTTP/1.") && status.contains(" 200 ");
       tlsAnswer = status.isEmpty() ? "connection closed without an answer" : "answered " + firstLine(status);
-    } catch (javax.net.ssl.SSLException e) {
-      boolean refusedClient = String.valueOf(e.getMessage()).contains("certificate");
-      tls = refusedClient ? Boolean.FALSE : null;
-      tlsAnswer = (refusedClient ? "refused a client without certificate: " : "no TLS: ") + e.getMessage();
-    } catch (IOException | GeneralSecurityException e) {
-      tlsAnswer = "no answer: " + e.getMessage();
+    } catch (IOException e) {
+      // a server that asks for a certificate and then ends the connection refused the client without one; how it
+      // ends it (an alert, a reset, a broken pipe) depends on the TLS version and on timing
+      tls = askedForCertificate.get() ? Boolean.FALSE : null;
+      tlsAnswer = (askedForCertificate.get() ? "asked for a client certificate and refused the client without one: "
+          : e instanceof javax.net.ssl.SSLException ? "no TLS: " : "no answer: ") + e.getMessage();
+    } catch (GeneralSecurityException e) {
+      tlsAnswer = "no TLS client: " + e.getMessage();
     }
     return new ProbeFact(shown, port, "dockerd", plain, plainAnswer, tls, tlsAnswer, null);
   }
@@ -156,10 +167,51 @@ public final class LoopbackProbe {
     return end < 0 ? text : text.substring(0, end);
   }
 
-  /** Trusts any server certificate: the probe asks whether TLS lets a client in, not who the server is. */
-  private static SSLContext trustingContext() throws GeneralSecurityException {
+  /**
+   * Trusts any server certificate (the probe asks whether TLS lets a client in, not who the server is) and presents
+   * none, noting whether the server asked for one.
+   */
+  private static SSLContext context(AtomicBoolean askedForCertificate) throws GeneralSecurityException {
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new X509TrustManager() {
+    X509ExtendedKeyManager noCertificate = new X509ExtendedKeyManager() {
+      @Override
+      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        askedForCertificate.set(true);
+        return null;
+      }
+
+      @Override
+      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        askedForCertificate.set(true);
+        return null;
+      }
+
+      @Override
+      public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return new String[0];
+      }
+
+      @Override
+      public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return new String[0];
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return null;
+      }
+
+      @Override
+      public X509Certificate[] getCertificateChain(String alias) {
+        return null;
+      }
+
+      @Override
+      public PrivateKey getPrivateKey(String alias) {
+        return null;
+      }
+    };
+    context.init(new KeyManager[] {noCertificate}, new TrustManager[] {new X509TrustManager() {
       @Override
       public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
