@@ -128,12 +128,7 @@ public final class PostureEvaluator {
     }
     FileFact json = docker.daemonJson();
     if (json != null) {
-      for (Unknown u : list(docker.unknown())) {
-        if (u.fact().equals("daemon.json") && json.exists()) {
-          // its contents are unknown; its ownership and mode were still read and are judged below
-          break;
-        }
-      }
+      // judged even when its contents could not be parsed: ownership and mode are read apart from them
       if (json.unknown() != null) {
         unknown(PostureCheck.DOCKER_DAEMON_JSON_PERMISSIONS, json.path() + ": " + json.unknown(), daemon);
       } else if (json.exists()) {
