@@ -99,7 +99,7 @@ final class KubeletCollector {
       return new Setting(flag, flags.last(flag), "--" + flag + ", " + where);
     }
     if (configPath == null) {
-      return new Setting(flag, flagDefault, "the kubelet's flag default (no --" + flag + ", no --config)");
+      return new Setting(flag, flagDefault, "the kubelet's flag default: no --" + flag + ", no --config");
     }
     if (configUnknown) {
       unknown.add(new Unknown(flag, "set by " + configPath + ", which could not be read"));
