@@ -187,8 +187,11 @@ public final class PostureEvaluator {
       unknown(PostureCheck.DOCKER_TCP_WITHOUT_CLIENT_VERIFY, "Docker listens on " + at
           + " with TLS, and whether it verifies clients is unknown: " + reason(docker.unknown(), "tls"), evidence);
     } else if (!docker.tlsVerify()) {
+      boolean verifyUnset = list(docker.settings()).stream().noneMatch(s -> s.name().equals("tlsverify"));
       add(PostureCheck.DOCKER_TCP_WITHOUT_CLIENT_VERIFY, null, "Docker's API on " + at
-          + " uses TLS but does not verify clients (no tlsverify): any client that reaches it is root on the node",
+          + " uses TLS but does not verify clients: any client that reaches it is root on the node"
+          + (verifyUnset ? " (tlsverify is unset: dockerd 20.10 and older then let any client in; newer dockerd takes"
+              + " tlsverify from tls, which --probe confirms)" : " (tlsverify=false)"),
           evidence);
     }
   }
