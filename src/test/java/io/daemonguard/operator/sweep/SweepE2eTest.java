@@ -32,9 +32,12 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The sweep against the real apiserver, kube-controller-manager (garbage collection, ReplicaSets) and kubelet of the
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SweepE2eTest {
 
   private static final String POLICY = "dg-e2e-sweep";
@@ -128,6 +132,7 @@ class SweepE2eTest {
   }
 
   @Test
+  @Order(1)
   void whatRunsIsReportedOncePerWorkloadAndAnUnchangedAuditWritesNothing() {
     assertThat(admin.supports("wgpolicyk8s.io/v1alpha2", "PolicyReport"))
         .as("the chart installs the PolicyReport CRDs (reports.installCRDs)").isTrue();
@@ -189,12 +194,47 @@ class SweepE2eTest {
     assertThat(writes).as("API writes by two audits that found nothing new").isEmpty();
     assertThat(violationEvents(stored.getMetadata().getUid())).hasSize(1);
 
-    // the workload goes: the count goes back to 0 and the reports with it (garbage collection)
+    // the workload goes: the count goes back to 0 and the reports with it
     admin.apps().deployments().inNamespace(ns).withName("priv").delete();
     Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       assertThat(reports()).isEmpty();
       assertThat(audit().getViolations()).isZero();
       assertThat(audit().getExamples()).isEmpty();
+    });
+  }
+
+  @Test
+  @Order(2)
+  void withoutTheReportCrdsThePolicySaysSoAndTheRestGoesOn() {
+    // the chart installs the CRDs of the format it is told to write (wgpolicyk8s by default), so openreports' are absent
+    org.junit.jupiter.api.Assumptions.assumeFalse(admin.supports("openreports.io/v1alpha1", "Report"),
+        "the openreports CRDs are installed here");
+    if (sweep != null) {
+      sweep.stop();
+    }
+    Deployment[] created = new Deployment[1];
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      created[0] = admin.apps().deployments().inNamespace(ns).resource(privilegedDeployment("priv-2", 0)).create();
+      return true;
+    });
+    policies = new ClusterPolicies(AdmissionPolicy.defaultPolicy(cluster.namespace, Set.of())).start(counted);
+    EventRecorder events = new EventRecorder(counted, "default", "daemonguard-operator", "e2e", Clock.systemUTC());
+    sweep = new SweepController(counted, policies, events, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        SweepSettings.defaults().withFormat(PolicyReports.Format.OPENREPORTS), Clock.systemUTC());
+    sweep.start();
+    sweep.leading(true);
+
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      DaemonSecurityPolicy policy = admin.resources(DaemonSecurityPolicy.class).withName(POLICY).get();
+      var reporting = policy.getStatus().getConditions().stream().filter(c -> "Reporting".equals(c.getType()))
+          .findFirst().orElseThrow();
+      assertThat(reporting.getStatus()).isEqualTo("False");
+      assertThat(reporting.getReason()).isEqualTo("ReportCRDMissing");
+      assertThat(reporting.getMessage()).contains("Report and ClusterReport (openreports.io/v1alpha1) are not"
+          + " installed");
+      // the figures and the Events do not need the reports
+      assertThat(policy.getStatus().getAudit().getViolations()).isGreaterThanOrEqualTo(1L);
+      assertThat(violationEvents(created[0].getMetadata().getUid())).isNotEmpty();
     });
   }
 }
