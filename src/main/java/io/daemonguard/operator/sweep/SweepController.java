@@ -80,7 +80,7 @@ public final class SweepController {
 
   /** Every swept object, by uid; written by informer threads. */
   private final Map<String, SweptObject> inventory = new ConcurrentHashMap<>();
-  /** Objects deleted since the sweep last looked, by uid: their reports are deleted with them. */
+  /** Reported objects deleted since the sweep last looked, by uid: their reports are deleted with them. */
   private final Map<String, SweptObject> tombstones = new ConcurrentHashMap<>();
   /** Objects to judge again (changed, added, deleted); written by informer threads. */
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -102,6 +102,8 @@ public final class SweepController {
   /** By policy uid, the resourceVersion a status patch was last made against. */
   private final Map<String, String> patchedAt = new HashMap<>();
   private Instant lastCompleted;
+  /** By policy name, the figures of {@link #perPolicy}; null when a pass judged something since they were counted. */
+  private Map<String, AuditTally.Tally> tallies;
   private volatile boolean reportsAvailable;
   private String reportsMessage = "";
 
@@ -189,14 +191,13 @@ public final class SweepController {
   /** Only the leader writes; on becoming it, what earlier leaders reported is read back and everything judged. */
   public void leading(boolean value) {
     leading = value;
-    if (!value) {
-      synchronized (pending) {
-        pending.clear();
-      }
-    }
     if (value) {
       startedLeading = true;
       fullSweepWanted.set(true);
+    } else {
+      synchronized (pending) {
+        pending.clear();
+      }
     }
   }
 
@@ -204,11 +205,6 @@ public final class SweepController {
     thread.shutdownNow();
     writer.interrupt();
     informers.forEach(SharedIndexInformer::stop);
-  }
-
-  long writes(String kind) {
-    Counter counter = writes.get(kind);
-    return counter == null ? 0 : (long) counter.count();
   }
 
   Instant lastCompleted() {
@@ -237,7 +233,9 @@ public final class SweepController {
       String uid = object.getMetadata().getUid();
       SweptObject gone = uid == null ? null : inventory.remove(uid);
       if (gone != null) {
-        tombstones.put(uid, gone);
+        if (published.containsKey(uid)) {
+          tombstones.put(uid, gone); // its report goes with it
+        }
         dirty.add(uid);
       }
     }
@@ -259,15 +257,13 @@ public final class SweepController {
       return;
     }
     String controllerUid = null;
-    String controllerKind = null;
     for (OwnerReference owner : object.getMetadata().getOwnerReferences()) {
       if (Boolean.TRUE.equals(owner.getController())) {
         controllerUid = owner.getUid();
-        controllerKind = owner.getKind();
       }
     }
     SweptObject swept = new SweptObject(kind.apiVersion(), kind.kind(), object.getMetadata().getNamespace(),
-        object.getMetadata().getName(), uid, controllerUid, controllerKind, workload);
+        object.getMetadata().getName(), uid, controllerUid, workload);
     SweptObject before = inventory.put(uid, swept);
     if (!swept.equals(before)) {
       dirty.add(uid);
@@ -277,7 +273,13 @@ public final class SweepController {
   /** One pass of the sweep thread: judge what changed (or everything), write what differs. */
   void tick() {
     try {
-      if (!leading || !synced()) {
+      if (!leading) {
+        // a standby keeps no backlog: becoming the leader judges everything anyway
+        dirty.clear();
+        tombstones.clear();
+        return;
+      }
+      if (!synced()) {
         return;
       }
       if (startedLeading) {
@@ -292,7 +294,9 @@ public final class SweepController {
         dirty.clear();
         batch = new HashSet<>(inventory.keySet());
         batch.addAll(published.keySet()); // objects gone while another replica led
+        batch.addAll(tombstones.keySet());
         perPolicy.clear();
+        tallies = null;
         judgedWith = current;
       } else {
         batch = new HashSet<>();
@@ -308,6 +312,7 @@ public final class SweepController {
         writeStatuses(current);
         return;
       }
+      tallies = null; // something is judged again: count again (an object's controller may have come or gone too)
       for (AdmissionPolicy policy : current) {
         perPolicy.computeIfAbsent(policy.name(), k -> new HashMap<>());
       }
@@ -334,7 +339,7 @@ public final class SweepController {
         lastCompleted = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         lastCompletedSeconds.set(lastCompleted.getEpochSecond());
         LOG.atInfo().setMessage("audit complete").addKeyValue("objects", inventory.size())
-            .addKeyValue("withFindings", published.size())
+            .addKeyValue("reported", published.size())
             .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000).log();
       }
       writeStatuses(current);
@@ -357,7 +362,7 @@ public final class SweepController {
     if (object == null) {
       perPolicy.values().forEach(found -> found.remove(uid));
       SweptObject gone = tombstones.remove(uid);
-      if (gone != null && published.containsKey(uid)) {
+      if (gone != null) {
         // its report is owned by it, and garbage collection would remove it too, but in its own time (and not at
         // all while the collector's graph is out of sync, as after a CRD was re-created): delete it now
         return new Publication(gone, Findings.NONE, List.of(), "", "", true);
@@ -515,18 +520,21 @@ public final class SweepController {
 
   /** Each policy's status.audit (and its Reporting condition), written only when it differs from the cached one. */
   private void writeStatuses(List<AdmissionPolicy> current) throws InterruptedException {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    Map<String, AuditTally.Tally> tallies = new HashMap<>();
-    for (AdmissionPolicy policy : current) {
-      AuditTally.Tally tally = AuditTally.tally(inventory, perPolicy.getOrDefault(policy.name(), Map.of()),
-          AuditStatus.MAX_EXAMPLES);
-      tallies.put(policy.name(), tally);
-      tally.byRuleAndAction().forEach((key, count) -> {
-        String[] parts = key.split("\\|");
-        rows.add(MultiGauge.Row.of(Tags.of("policy", policy.name(), "rule", parts[0], "action", parts[1]), count));
-      });
+    if (tallies == null) {
+      // counted again only after a pass that judged something; compared with the cached statuses at every pass
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      tallies = new HashMap<>();
+      for (AdmissionPolicy policy : current) {
+        AuditTally.Tally tally = AuditTally.tally(inventory, perPolicy.getOrDefault(policy.name(), Map.of()),
+            AuditStatus.MAX_EXAMPLES);
+        tallies.put(policy.name(), tally);
+        tally.byRuleAndAction().forEach((key, count) -> {
+          String[] parts = key.split("\\|");
+          rows.add(MultiGauge.Row.of(Tags.of("policy", policy.name(), "rule", parts[0], "action", parts[1]), count));
+        });
+      }
+      violationsGauge.register(rows, true);
     }
-    violationsGauge.register(rows, true);
     for (DaemonSecurityPolicy policy : policies.objects()) {
       if (policy.getMetadata().getResourceVersion().equals(patchedAt.get(policy.getMetadata().getUid()))) {
         continue; // patched at this version: the cache has not shown the result yet

@@ -8,9 +8,9 @@ import io.daemonguard.admission.Workload;
  * Pods does not fit a small operator at 10,000 pods, and the engine reads a few fields.
  */
 record SweptObject(String apiVersion, String kind, String namespace, String name, String uid, String controllerUid,
-    String controllerKind, Workload workload) {
+    Workload workload) {
 
-  /** The object and its controller's uid; a mirror pod's controller is its Node, which is not swept. */
+  /** "Kind namespace/name", for the log. */
   String describe() {
     return kind + " " + (namespace == null ? "" : namespace + "/") + name;
   }

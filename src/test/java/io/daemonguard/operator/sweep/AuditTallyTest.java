@@ -39,7 +39,7 @@ class AuditTallyTest {
   }
 
   private static SweptObject object(String uid, String kind, String controller, Workload workload) {
-    return new SweptObject("v1", kind, "team-a", uid, uid, controller, null, workload);
+    return new SweptObject("v1", kind, "team-a", uid, uid, controller, workload);
   }
 
   private static Map<String, SweptObject> byUid(SweptObject... objects) {
