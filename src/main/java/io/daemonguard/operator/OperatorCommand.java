@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -117,7 +118,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
     OperatorMetrics metrics = new OperatorMetrics();
     Vertx vertx = Vertx.vertx();
-    HolderOf<PolicyOperator> running = new HolderOf<>();
+    AtomicReference<PolicyOperator> running = new AtomicReference<>();
     HttpsServer server;
     try {
       // the probes answer before the informers sync: alive, not ready
@@ -142,7 +143,7 @@ public final class OperatorCommand implements Callable<Integer> {
       client.close();
       return 2;
     }
-    running.value = operator;
+    running.set(operator);
     LOG.atInfo().setMessage("operator ready").addKeyValue("port", server.port()).log();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -162,16 +163,12 @@ public final class OperatorCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Set once the operator has started; read by the probes. */
-  private static final class HolderOf<T> {
-    volatile T value;
-  }
-
-  private static Router routes(Vertx vertx, OperatorMetrics metrics, HolderOf<PolicyOperator> running) {
+  /** {@code running} is set once the operator has started; until then the probes say alive, not ready. */
+  private static Router routes(Vertx vertx, OperatorMetrics metrics, AtomicReference<PolicyOperator> running) {
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
     router.get("/readyz").handler(ctx -> {
-      PolicyOperator operator = running.value;
+      PolicyOperator operator = running.get();
       boolean ready = operator != null && operator.ready();
       ctx.response().setStatusCode(ready ? 200 : 503)
           .end(ready ? (operator.leading() ? "ready, leading" : "ready, standing by") : "informers not synced");

@@ -145,14 +145,6 @@ public final class PolicyOperator {
     return metrics.leading();
   }
 
-  EventRecorder events() {
-    return events;
-  }
-
-  SweepController sweep() {
-    return sweep;
-  }
-
   /** Stops acting, then hands the lease over if this replica held it. */
   public void stop() {
     if (!stopping.compareAndSet(false, true)) {

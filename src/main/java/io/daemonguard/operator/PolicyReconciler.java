@@ -53,7 +53,7 @@ public final class PolicyReconciler implements Reconciler<DaemonSecurityPolicy> 
         .getName()).addKeyValue("generation", generation).addKeyValue("reason", verdict.reason())
         .addKeyValue("message", verdict.message()).log();
     // an Event when the verdict is news, or when a new generation was judged: never for a resync
-    if (news || current == null || !java.util.Objects.equals(current.getObservedGeneration(), generation)) {
+    if (news || !java.util.Objects.equals(current.getObservedGeneration(), generation)) {
       events.record(policy, verdict.valid() ? EventRecorder.Type.Normal : EventRecorder.Type.Warning,
           verdict.valid() ? POLICY_READY : POLICY_INVALID, "Compile",
           "Generation " + generation + ": " + verdict.message());

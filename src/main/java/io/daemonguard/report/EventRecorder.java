@@ -41,7 +41,6 @@ public final class EventRecorder {
   private final String component;
   private final String instance;
   private final Clock clock;
-  private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   /** Exact repeats, by object, type, reason and message: the Event written and its count. LRU, guarded by this. */
   private final Map<String, Written> repeats = lru();
@@ -102,17 +101,12 @@ public final class EventRecorder {
           repeats.put(key, new Written(created.getMetadata().getName(), 1));
         }
       }
-      written.incrementAndGet();
       return true;
     } catch (KubernetesClientException e) {
       LOG.atWarn().setMessage("could not write an event").addKeyValue("object", describe(object))
           .addKeyValue("reason", reason).addKeyValue("code", e.getCode()).addKeyValue("error", e.getMessage()).log();
       return false;
     }
-  }
-
-  public long written() {
-    return written.get();
   }
 
   public long dropped() {

@@ -82,15 +82,20 @@ final class E2eCluster {
     var policies = client.resources(DaemonSecurityPolicy.class);
     List<DaemonSecurityPolicy> taken = new ArrayList<>();
     for (DaemonSecurityPolicy policy : policies.list().getItems()) {
-      DaemonSecurityPolicy copy = new DaemonSecurityPolicy();
-      copy.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName())
-          .withLabels(policy.getMetadata().getLabels()).withAnnotations(policy.getMetadata().getAnnotations()).build());
-      copy.setSpec(policy.getSpec());
-      taken.add(copy);
+      taken.add(recreatable(policy));
       policies.withName(policy.getMetadata().getName()).delete();
     }
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> policies.list().getItems().isEmpty());
     return taken;
+  }
+
+  /** The policy as it can be created again: name, labels, annotations and spec; no uid, version or status. */
+  static DaemonSecurityPolicy recreatable(DaemonSecurityPolicy policy) {
+    DaemonSecurityPolicy copy = new DaemonSecurityPolicy();
+    copy.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName())
+        .withLabels(policy.getMetadata().getLabels()).withAnnotations(policy.getMetadata().getAnnotations()).build());
+    copy.setSpec(policy.getSpec());
+    return copy;
   }
 
   /** Puts back what {@link #takeAwayPolicies()} took, replacing any policy of the same name. */

@@ -50,13 +50,7 @@ class PolicyWalkthroughE2eTest {
   void tearDown() {
     if (cluster != null) {
       cluster.takeAwayPolicies();
-      cluster.restorePolicies(original.stream().map(p -> {
-        DaemonSecurityPolicy copy = new DaemonSecurityPolicy();
-        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(p.getMetadata().getName())
-            .withLabels(p.getMetadata().getLabels()).withAnnotations(p.getMetadata().getAnnotations()).build());
-        copy.setSpec(p.getSpec());
-        return copy;
-      }).toList());
+      cluster.restorePolicies(original.stream().map(E2eCluster::recreatable).toList());
       cluster.deleteNamespace(team);
       cluster.deleteNamespace(exempt);
       cluster.client.close();

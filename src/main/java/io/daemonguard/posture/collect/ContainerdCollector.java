@@ -61,7 +61,7 @@ final class ContainerdCollector {
     List<Setting> settings = new ArrayList<>();
     Flags flags = Flags.parse(process == null ? List.of() : process.commandLine(), VALUE_FLAGS, SHORTHANDS);
     String where = process == null ? "containerd not running" : "command line of " + process.describe();
-    String configPath = flags.last("config") == null ? DEFAULT_CONFIG : flags.last("config");
+    String configPath = flags.last("config", DEFAULT_CONFIG);
     Integer version = null;
     ObjectNode grpc = TOML.createObjectNode();
     Map<String, String> grpcSources = new java.util.HashMap<>();

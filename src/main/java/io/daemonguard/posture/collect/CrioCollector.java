@@ -36,8 +36,8 @@ final class CrioCollector {
     DaemonProcess process = running.isEmpty() ? null : running.get(0);
     Flags flags = Flags.parse(process == null ? List.of() : process.commandLine(),
         Set.of("config", "config-dir", "listen", "log-level"), Map.of("c", "config"));
-    String config = flags.last("config") == null ? "/etc/crio/crio.conf" : flags.last("config");
-    String configDir = flags.last("config-dir") == null ? "/etc/crio/crio.conf.d" : flags.last("config-dir");
+    String config = flags.last("config", "/etc/crio/crio.conf");
+    String configDir = flags.last("config-dir", "/etc/crio/crio.conf.d");
     boolean configured = Files.exists(host.path(config)) || Files.isDirectory(host.path(configDir));
     if (process == null && !configured && !Files.exists(host.path(DEFAULT_SOCKET))) {
       return null;

@@ -76,6 +76,12 @@ public final class Flags {
     return list == null ? null : list.get(list.size() - 1);
   }
 
+  /** The last value given, or {@code fallback} (the daemon's default) when the flag is absent. */
+  public String last(String name, String fallback) {
+    String value = last(name);
+    return value == null ? fallback : value;
+  }
+
   /** A boolean flag's value, or null when absent; a value Go would refuse ("yes") reads as null too. */
   public Boolean bool(String name) {
     String value = last(name);
