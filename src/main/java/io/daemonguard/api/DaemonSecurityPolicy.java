@@ -28,6 +28,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Violations", jsonPath = ".status.audit.violations",
     type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "Running workloads that break the policy, found by the audit (workloads, not replicas).")
+@AdditionalPrinterColumn(name = "Non-compliant", jsonPath = ".status.nodes.nonCompliant",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Selected nodes whose container daemon has a finding at or above spec.nodes.failOn.")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class DaemonSecurityPolicy extends CustomResource<DaemonSecurityPolicySpec, DaemonSecurityPolicyStatus> {
   // Cluster-scoped: not implementing Namespaced is what tells fabric8 so.
