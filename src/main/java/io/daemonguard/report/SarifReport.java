@@ -2,6 +2,7 @@ package io.daemonguard.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.daemonguard.Sha256;
 import io.daemonguard.admission.RuleId;
 import io.daemonguard.admission.Violation;
 import io.daemonguard.admission.Workload;
@@ -11,11 +12,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -196,10 +193,6 @@ public final class SarifReport {
   static String fingerprint(String uri, Workload workload, Violation violation) {
     String key = String.join("\0", uri, workload.kind(), String.valueOf(workload.namespace()),
         String.valueOf(workload.name()), violation.rule().id(), violation.path());
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return Sha256.hex(key);
   }
 }

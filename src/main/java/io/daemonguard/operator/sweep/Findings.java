@@ -1,5 +1,6 @@
 package io.daemonguard.operator.sweep;
 
+import io.daemonguard.Sha256;
 import io.daemonguard.admission.Violation;
 import java.util.Comparator;
 import java.util.List;
@@ -22,13 +23,8 @@ record Findings(List<Violation> violations, String fingerprint) {
     String fingerprint = sorted.stream()
         .map(v -> v.rule().id() + "|" + v.path() + "|" + v.action().label() + "|" + String.join(",", v.policies()))
         .collect(Collectors.joining(";"));
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return new Findings(sorted, java.util.HexFormat.of().formatHex(digest, 0, 12));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    // the first 12 bytes: enough to tell two findings apart, short enough for an annotation
+    return new Findings(sorted, Sha256.hex(fingerprint).substring(0, 24));
   }
 
   boolean isEmpty() {
