@@ -149,4 +149,20 @@ class ScanNodeCommandTest {
     assertThat(unwritable.exitCode()).isEqualTo(2);
     assertThat(unwritable.err()).contains("cannot write the report");
   }
+
+  @Test
+  void exitZeroKeepsTheReportAndExitsZeroButErrorsStillExitTwo() throws Exception {
+    openDocker();
+
+    CheckRun run = scan("--host-root", dir.toString(), "-o", "json", "--exit-zero");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode root = JSON.readTree(run.out());
+    assertThat(root.path("findings").get(0).path("check").asText()).isEqualTo("docker-tcp-without-tls");
+    assertThat(root.path("summary").path("failed").asBoolean()).isTrue();
+    assertThat(scan("--host-root", dir.toString(), "--fail-on", "info", "--exit-zero").exitCode()).isZero();
+    assertThat(scan("--host-root", dir.resolve("nope").toString(), "--exit-zero").exitCode()).isEqualTo(2);
+    assertThat(scan("--host-root", dir.toString(), "--fail-on", "severe", "--exit-zero").exitCode()).isEqualTo(2);
+    assertThat(scan("--help").out()).contains("--exit-zero", "errors still exit 2");
+  }
 }
