@@ -2,7 +2,10 @@ package io.daemonguard.operator;
 
 import io.daemonguard.ServingOptions;
 import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.operator.scan.NodeScanSettings;
+import io.daemonguard.operator.scan.ScanJobs;
 import io.daemonguard.operator.sweep.SweepSettings;
+import io.daemonguard.policy.Durations;
 import io.daemonguard.report.PolicyReports;
 import io.daemonguard.tls.HttpsServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,8 +33,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "operator",
     mixinStandardHelpOptions = true,
-    description = "Reconciles DaemonSecurityPolicies (status, Events) and audits what already runs (Events,"
-        + " PolicyReports, status.audit), leader-elected; serves /healthz, /readyz and /metrics over TLS.",
+    description = "Reconciles DaemonSecurityPolicies (status, Events), audits what already runs (Events,"
+        + " PolicyReports, status.audit) and scans the nodes' container daemons (NodeDaemonPostures, node labels and"
+        + " Events, status.nodes), leader-elected; serves /healthz, /readyz and /metrics over TLS.",
     sortOptions = false)
 public final class OperatorCommand implements Callable<Integer> {
 
@@ -85,6 +90,32 @@ public final class OperatorCommand implements Callable<Integer> {
           + " the webhook's flag of that name. Repeatable.")
   List<String> exemptNamespaces = new ArrayList<>();
 
+  @Option(names = "--node-scan", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Scan the nodes the policies select and report their daemon posture: NodeDaemonPostures, node"
+          + " labels, taints and Events, reports, status.nodes, metrics (default: ${DEFAULT-VALUE}).")
+  boolean nodeScan;
+
+  @Option(names = "--scan-pod-template", paramLabel = "FILE",
+      description = "The scan pod (a pod template: image, host mounts, capabilities, resources); the chart renders"
+          + " it. Needed with --node-scan.")
+  Path scanPodTemplate;
+
+  @Option(names = "--scan-namespace", paramLabel = "NS",
+      description = "Where the scan Jobs run (default: $POD_NAMESPACE).")
+  String scanNamespace;
+
+  @Option(names = "--scan-concurrency", defaultValue = "5", paramLabel = "N",
+      description = "Scan Jobs at once, cluster-wide (default: ${DEFAULT-VALUE}).")
+  int scanConcurrency;
+
+  @Option(names = "--scan-deadline", defaultValue = "2m", paramLabel = "DURATION",
+      description = "A scan's lifetime, Pending included, e.g. 90s, 2m (default: ${DEFAULT-VALUE}).")
+  String scanDeadline;
+
+  @Option(names = "--scan-retry", defaultValue = "10m", paramLabel = "DURATION",
+      description = "After a failed scan, the wait before the next try (default: ${DEFAULT-VALUE}).")
+  String scanRetry;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -109,6 +140,7 @@ public final class OperatorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "leader election needs --lease-namespace (or $POD_NAMESPACE); or pass --no-leader-election");
     }
+    NodeScanSettings nodeScanSettings = nodeScan ? nodeScanSettings(format) : null;
     PolicyOperator.Settings settings = PolicyOperator.Settings.defaults(identity())
         .withEventsNamespace(eventsNamespace)
         .withReconcileInterval(Duration.ofSeconds(reconcileSeconds));
@@ -134,7 +166,8 @@ public final class OperatorCommand implements Callable<Integer> {
     PolicyOperator operator;
     try {
       operator = PolicyOperator.start(client, settings, metrics, sweepSettings,
-          AdmissionPolicy.defaultPolicy(System.getenv("POD_NAMESPACE"), new HashSet<>(exemptNamespaces)));
+          AdmissionPolicy.defaultPolicy(System.getenv("POD_NAMESPACE"), new HashSet<>(exemptNamespaces)),
+          nodeScanSettings);
     } catch (RuntimeException e) {
       LOG.atError().setMessage("cannot start the operator").addKeyValue("error", rootMessage(e)).log();
       spec.commandLine().getErr().println("daemonguard operator: cannot start: " + rootMessage(e));
@@ -161,6 +194,25 @@ public final class OperatorCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private NodeScanSettings nodeScanSettings(PolicyReports.Format format) {
+    String namespace = scanNamespace != null ? scanNamespace : System.getenv("POD_NAMESPACE");
+    if (scanPodTemplate == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--node-scan needs --scan-pod-template FILE (the chart renders it); or pass --no-node-scan");
+    }
+    if (namespace == null || namespace.isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--node-scan needs --scan-namespace (or $POD_NAMESPACE); or pass --no-node-scan");
+    }
+    try {
+      return new NodeScanSettings(ScanJobs.loadTemplate(scanPodTemplate), namespace, scanConcurrency,
+          Durations.parse(scanDeadline, "--scan-deadline"), Durations.parse(scanRetry, "--scan-retry"), format,
+          reportPass);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** {@code running} is set once the operator has started; until then the probes say alive, not ready. */

@@ -1,6 +1,8 @@
 package io.daemonguard.operator;
 
 import io.daemonguard.admission.AdmissionPolicy;
+import io.daemonguard.operator.scan.NodeScanReconciler;
+import io.daemonguard.operator.scan.NodeScanSettings;
 import io.daemonguard.operator.sweep.SweepController;
 import io.daemonguard.operator.sweep.SweepSettings;
 import io.daemonguard.policy.ClusterPolicies;
@@ -21,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * java-operator-sdk wired for daemonguard: one reconciler per resource (today the policies), server-side apply off,
+ * java-operator-sdk wired for daemonguard: one reconciler per resource (policies, and nodes for their posture),
+ * server-side apply off,
  * leader election on a Lease, metrics without per-resource series.
  *
  * <p>SSA is off on purpose: the local cluster is Kubernetes 1.20, where server-side apply is beta with known status and
@@ -72,9 +75,11 @@ public final class PolicyOperator {
   /** The audit of what already runs, or null when off. */
   private final SweepController sweep;
   private final ClusterPolicies policies;
+  /** The node side (scans, postures), or null when off. */
+  private final NodeScanReconciler nodeScan;
 
   PolicyOperator(KubernetesClient client, Settings settings, OperatorMetrics metrics, SweepSettings sweepSettings,
-      AdmissionPolicy builtInDefault) {
+      AdmissionPolicy builtInDefault, NodeScanSettings nodeScanSettings) {
     this.client = client;
     this.settings = settings;
     this.metrics = metrics;
@@ -99,8 +104,14 @@ public final class PolicyOperator {
             .build());
       }
     });
-    operator.register(new PolicyReconciler(events, metrics, Clock.systemUTC()),
+    operator.register(new PolicyReconciler(events, metrics, Clock.systemUTC(), nodeScanSettings != null),
         c -> c.withReconciliationMaxInterval(settings.reconcileInterval()));
+    if (nodeScanSettings == null) {
+      nodeScan = null;
+    } else {
+      nodeScan = new NodeScanReconciler(client, nodeScanSettings, events, metrics.registry(), Clock.systemUTC());
+      operator.register(nodeScan);
+    }
     if (sweepSettings == null) {
       policies = null;
       sweep = null;
@@ -113,13 +124,17 @@ public final class PolicyOperator {
 
   /** Starts the informers (they must sync before this returns) and, without leader election, acting at once. */
   public static PolicyOperator start(KubernetesClient client, Settings settings, OperatorMetrics metrics) {
-    return start(client, settings, metrics, null, null);
+    return start(client, settings, metrics, null, null, null);
   }
 
-  /** The same, with the audit of what already runs ({@code sweepSettings} null: without). */
+  /**
+   * The same, with the audit of what already runs ({@code sweepSettings} null: without) and the node side
+   * ({@code nodeScanSettings} null: without).
+   */
   public static PolicyOperator start(KubernetesClient client, Settings settings, OperatorMetrics metrics,
-      SweepSettings sweepSettings, AdmissionPolicy builtInDefault) {
-    PolicyOperator policyOperator = new PolicyOperator(client, settings, metrics, sweepSettings, builtInDefault);
+      SweepSettings sweepSettings, AdmissionPolicy builtInDefault, NodeScanSettings nodeScanSettings) {
+    PolicyOperator policyOperator = new PolicyOperator(client, settings, metrics, sweepSettings, builtInDefault,
+        nodeScanSettings);
     if (policyOperator.sweep != null) {
       policyOperator.policies.start(client);
       policyOperator.sweep.start();
@@ -155,6 +170,10 @@ public final class PolicyOperator {
       sweep.leading(false);
       sweep.stop();
     }
+    if (nodeScan != null) {
+      nodeScan.leading(false);
+      nodeScan.stop();
+    }
     operator.stop();
     metrics.leading(false);
     if (wasLeading && settings.leaseName() != null) {
@@ -183,6 +202,9 @@ public final class PolicyOperator {
     if (sweep != null) {
       sweep.leading(true);
     }
+    if (nodeScan != null) {
+      nodeScan.leading(true);
+    }
     LOG.atInfo().setMessage("leading: this replica now reconciles").addKeyValue("identity", settings.identity()).log();
   }
 
@@ -190,6 +212,9 @@ public final class PolicyOperator {
     metrics.leading(false);
     if (sweep != null) {
       sweep.leading(false);
+    }
+    if (nodeScan != null) {
+      nodeScan.leading(false);
     }
     if (stopping.get()) {
       return;

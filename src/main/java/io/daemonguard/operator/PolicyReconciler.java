@@ -2,12 +2,21 @@ package io.daemonguard.operator;
 
 import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.DaemonSecurityPolicyStatus;
+import io.daemonguard.api.NodeDaemonPosture;
+import io.daemonguard.api.NodesStatus;
+import io.daemonguard.operator.scan.PolicyNodeTally;
 import io.daemonguard.report.EventRecorder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +39,34 @@ public final class PolicyReconciler implements Reconciler<DaemonSecurityPolicy> 
   private final OperatorMetrics metrics;
   private final Clock clock;
 
+  /** The node postures, tallied into status.nodes; null when the node side is off. */
+  private volatile InformerEventSource<NodeDaemonPosture, DaemonSecurityPolicy> postures;
+  private final boolean nodeSide;
+
   PolicyReconciler(EventRecorder events, OperatorMetrics metrics, Clock clock) {
+    this(events, metrics, clock, false);
+  }
+
+  PolicyReconciler(EventRecorder events, OperatorMetrics metrics, Clock clock, boolean nodeSide) {
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.nodeSide = nodeSide;
+  }
+
+  @Override
+  public List<EventSource<?, DaemonSecurityPolicy>> prepareEventSources(
+      EventSourceContext<DaemonSecurityPolicy> context) {
+    if (!nodeSide) {
+      return List.of();
+    }
+    // any posture may count for any policy (selectors), and policies are few: a posture's change re-tallies them all
+    postures = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeDaemonPosture.class,
+            DaemonSecurityPolicy.class)
+        .withName("postures-for-policies")
+        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().keys().collect(Collectors.toSet()))
+        .build(), context);
+    return List.of(postures);
   }
 
   @Override
@@ -41,7 +74,9 @@ public final class PolicyReconciler implements Reconciler<DaemonSecurityPolicy> 
     PolicyVerdict verdict = PolicyVerdict.of(policy);
     metrics.follow(ctx.getPrimaryCache());
     DaemonSecurityPolicyStatus current = policy.getStatus();
-    DaemonSecurityPolicyStatus desired = PolicyStatuses.desired(policy, verdict, clock.instant());
+    NodesStatus nodes = postures == null ? null
+        : PolicyNodeTally.tally(policy.getMetadata().getName(), postures.list().toList());
+    DaemonSecurityPolicyStatus desired = PolicyStatuses.desired(policy, verdict, clock.instant(), nodes);
     if (!PolicyStatuses.differs(current, desired)) {
       metrics.reconciled("unchanged");
       return UpdateControl.noUpdate();

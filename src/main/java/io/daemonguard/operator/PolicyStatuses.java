@@ -2,8 +2,10 @@ package io.daemonguard.operator;
 
 import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.DaemonSecurityPolicyStatus;
+import io.daemonguard.api.NodesStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,7 +14,8 @@ import java.util.Objects;
 
 /**
  * The status a policy should carry, from its verdict; pure, so the reconciler's one decision (write or not) is tested
- * without a cluster. Only what the policy reconciler owns is touched: observedGeneration and the Ready condition.
+ * without a cluster. Only what the policy reconciler owns is touched: observedGeneration, the Ready condition and, with the node side
+ * on, status.nodes (tallied from the NodeDaemonPostures).
  * The audit and nodes sections, and any other condition, are carried over as they are.
  */
 final class PolicyStatuses {
@@ -24,6 +27,12 @@ final class PolicyStatuses {
   private PolicyStatuses() {}
 
   static DaemonSecurityPolicyStatus desired(DaemonSecurityPolicy policy, PolicyVerdict verdict, Instant now) {
+    return desired(policy, verdict, now, null);
+  }
+
+  /** {@code nodes}: the node side's tally of the policy, or null when the node side is off (then carried over). */
+  static DaemonSecurityPolicyStatus desired(DaemonSecurityPolicy policy, PolicyVerdict verdict, Instant now,
+      NodesStatus nodes) {
     DaemonSecurityPolicyStatus current = policy.getStatus();
     DaemonSecurityPolicyStatus desired = new DaemonSecurityPolicyStatus();
     Long generation = policy.getMetadata().getGeneration();
@@ -51,6 +60,9 @@ final class PolicyStatuses {
       desired.setAudit(current.getAudit());
       desired.setNodes(current.getNodes());
     }
+    if (nodes != null) {
+      desired.setNodes(nodes);
+    }
     return desired;
   }
 
@@ -62,6 +74,8 @@ final class PolicyStatuses {
     Condition was = ready(current);
     Condition will = ready(desired);
     return !Objects.equals(current.getObservedGeneration(), desired.getObservedGeneration())
+        || !Objects.equals(Serialization.jsonMapper().valueToTree(current.getNodes()),
+            Serialization.jsonMapper().valueToTree(desired.getNodes()))
         || was == null
         || !Objects.equals(was.getStatus(), will.getStatus())
         || !Objects.equals(was.getReason(), will.getReason())

@@ -112,7 +112,7 @@ class AuditE2eTest {
               + " spec.containers\\[0\\].securityContext.privileged");
       Kubectl.Result dsp = kubectl.run("get", "dsp", "baseline");
       assertThat(dsp.out()).as(dsp.toString())
-          .containsPattern("(?m)^baseline\\s+\\S+\\s+Enforce\\s+" + expected + "\\s+True\\s*$");
+          .containsPattern("(?m)^baseline\\s+Enforce\\s+True\\s+" + expected + "\\s+(\\d+\\s+)?\\S+\\s*$");
     });
     Kubectl.Result describe = kubectl.run("describe", "dsp", "baseline");
     assertThat(describe.out()).as(describe.toString()).containsPattern("Violations:\\s+" + expected)
@@ -133,7 +133,7 @@ class AuditE2eTest {
       Kubectl.Result polr = kubectl.run("get", "polr", "-n", ns);
       assertThat(polr.out() + polr.err()).as(polr.toString()).contains("No resources found");
       Kubectl.Result dsp = kubectl.run("get", "dsp", "baseline");
-      assertThat(dsp.out()).as(dsp.toString()).containsPattern("(?m)^baseline\\s+\\S+\\s+Enforce\\s+0\\s+True\\s*$");
+      assertThat(dsp.out()).as(dsp.toString()).containsPattern("(?m)^baseline\\s+Enforce\\s+True\\s+0\\s+(\\d+\\s+)?\\S+\\s*$");
     });
   }
 }

@@ -87,8 +87,8 @@ class PolicyWalkthroughE2eTest {
     Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> {
       Kubectl.Result get = kubectl.run("get", "dsp");
       assertThat(get.exitCode()).as(get.toString()).isZero();
-      assertThat(get.out()).as(get.toString()).containsPattern("(?m)^NAME\\s+AGE\\s+ACTION\\s+VIOLATIONS\\s+READY\\s*$")
-          .containsPattern("(?m)^baseline\\s+\\S+\\s+Enforce\\s+(\\d+\\s+)?True\\s*$");
+      assertThat(get.out()).as(get.toString()).containsPattern("(?m)^NAME\\s+ACTION\\s+READY\\s+VIOLATIONS\\s+NON-COMPLIANT\\s+AGE\\s*$")
+          .containsPattern("(?m)^baseline\\s+Enforce\\s+True\\s+(\\d+\\s+)?(\\d+\\s+)?\\S+\\s*$");
     });
     assertThat(runPrivileged(team).err()).contains("denied the request", "[privileged-container]",
         "(policy baseline)");

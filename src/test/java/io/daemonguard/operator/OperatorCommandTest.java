@@ -65,8 +65,36 @@ class OperatorCommandTest {
   void anUnreadableCertificateStopsItBeforeItTouchesTheCluster(@TempDir Path dir) throws Exception {
     Path cert = Files.writeString(dir.resolve("tls.crt"), "not a certificate");
     Path key = Files.writeString(dir.resolve("tls.key"), "not a key");
-    Run run = run("--tls-cert", cert.toString(), "--tls-key", key.toString(), "--no-leader-election", "--port", "0");
+    Run run = run("--tls-cert", cert.toString(), "--tls-key", key.toString(), "--no-leader-election", "--port", "0",
+        "--no-node-scan");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("daemonguard operator: cannot start:", "tls.crt");
+  }
+
+  @Test
+  void nodeScansWithoutAPodTemplateSayWhatIsMissing(@TempDir Path dir) {
+    Run run = run("--tls-cert", dir.resolve("c").toString(), "--tls-key", dir.resolve("k").toString(),
+        "--no-leader-election", "--scan-namespace", "dg");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--node-scan needs --scan-pod-template FILE", "--no-node-scan");
+  }
+
+  @Test
+  void aPodTemplateWithoutContainersIsNamed(@TempDir Path dir) throws Exception {
+    Path template = Files.writeString(dir.resolve("pod.yaml"), "metadata: {labels: {a: b}}\nspec: {containers: []}\n");
+    Run run = run("--tls-cert", dir.resolve("c").toString(), "--tls-key", dir.resolve("k").toString(),
+        "--no-leader-election", "--scan-namespace", "dg", "--scan-pod-template", template.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--scan-pod-template " + template, "spec.containers is empty");
+  }
+
+  @Test
+  void aScanDeadlineThatIsNotADurationIsNamed(@TempDir Path dir) throws Exception {
+    Path template = Files.writeString(dir.resolve("pod.yaml"), "spec: {containers: [{name: scan, image: x}]}\n");
+    Run run = run("--tls-cert", dir.resolve("c").toString(), "--tls-key", dir.resolve("k").toString(),
+        "--no-leader-election", "--scan-namespace", "dg", "--scan-pod-template", template.toString(),
+        "--scan-deadline", "two minutes");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--scan-deadline: \"two minutes\" is not a duration");
   }
 }

@@ -57,8 +57,9 @@ public final class NodePostures {
 
   /**
    * The policies whose {@code spec.nodes.nodeSelector} selects a node with these labels, sorted by name. A policy
-   * without spec.nodes selects every node with the defaults (failOn high, nothing disabled, labelNodes, no taint); a
-   * policy whose spec.nodes does not compile is judged with {@link PosturePolicy#defaults()}, so that an invalid
+   * without spec.nodes judges no node (as the CRD says: an admission-only policy does not pull every node into
+   * scans); {@code nodes: {}} selects every node with the defaults (failOn high, nothing disabled, labelNodes, no
+   * taint). A policy whose spec.nodes does not compile is judged with {@link PosturePolicy#defaults()}, so that an invalid
    * policy never loosens anything below the built-in default; a policy being deleted is left out.
    */
   public static List<SelectingPolicy> selecting(Map<String, String> nodeLabels,
@@ -69,7 +70,7 @@ public final class NodePostures {
         continue;
       }
       NodePostureSpec nodes = policy.getSpec() == null ? null : policy.getSpec().getNodes();
-      if (nodes != null && !NodeSelection.selects(nodes.getNodeSelector(), nodeLabels)) {
+      if (nodes == null || !NodeSelection.selects(nodes.getNodeSelector(), nodeLabels)) {
         continue;
       }
       PosturePolicy posture;

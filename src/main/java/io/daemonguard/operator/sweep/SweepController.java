@@ -506,7 +506,9 @@ public final class SweepController {
     for (boolean namespaced : new boolean[] {true, false}) {
       var reports = client.genericKubernetesResources(format.apiVersion(), format.kind(namespaced));
       var listed = (namespaced ? reports.inAnyNamespace() : reports)
-          .withLabel(PolicyReports.MANAGED_BY, PolicyReports.SOURCE).list().getItems();
+          .withLabel(PolicyReports.MANAGED_BY, PolicyReports.SOURCE)
+          .withoutLabel(PolicyReports.REPORT_FOR) // the node side's reports are its own
+          .list().getItems();
       for (GenericKubernetesResource report : listed) {
         String fingerprint = report.getMetadata().getAnnotations() == null ? null
             : report.getMetadata().getAnnotations().get(PolicyReports.FINDINGS_ANNOTATION);

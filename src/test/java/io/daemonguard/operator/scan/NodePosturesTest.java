@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.NodeDaemonPostureStatus;
+import io.daemonguard.api.NodePostureSpec;
 import io.daemonguard.api.PolicyPostureVerdict;
 import io.daemonguard.api.PostureCheck;
 import io.daemonguard.api.PostureFindingStatus;
@@ -54,11 +55,12 @@ class NodePosturesTest {
   }
 
   @Test
-  void aPolicyWithoutSpecNodesSelectsEveryNodeWithTheDefaults() {
+  void aPolicyWithoutSpecNodesJudgesNoNodeWhileAnEmptyOneJudgesEveryNodeWithTheDefaults() {
     DaemonSecurityPolicy admissionOnly = policy("admission-only", null);
+    DaemonSecurityPolicy everyNode = policy("every-node", new NodePostureSpec());
 
-    assertThat(NodePostures.selecting(GPU, List.of(admissionOnly)))
-        .containsExactly(new SelectingPolicy("admission-only", PosturePolicy.defaults(), true, false));
+    assertThat(NodePostures.selecting(GPU, List.of(admissionOnly, everyNode)))
+        .containsExactly(new SelectingPolicy("every-node", PosturePolicy.defaults(), true, false));
   }
 
   @Test
@@ -73,10 +75,10 @@ class NodePosturesTest {
 
   @Test
   void aPolicyBeingDeletedIsLeftOut() {
-    DaemonSecurityPolicy going = policy("going", null);
+    DaemonSecurityPolicy going = policy("going", new NodePostureSpec());
     going.getMetadata().setDeletionTimestamp("2026-12-02T10:00:00Z");
 
-    assertThat(NodePostures.selecting(GPU, List.of(going, policy("staying", null))))
+    assertThat(NodePostures.selecting(GPU, List.of(going, policy("staying", new NodePostureSpec()))))
         .extracting(SelectingPolicy::name).containsExactly("staying");
   }
 
