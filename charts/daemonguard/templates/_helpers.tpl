@@ -357,6 +357,12 @@ volumeMounts:
     readOnly: true
   - name: tmp
     mountPath: /tmp
+{{- if and (eq .component "operator") (include "daemonguard.operator.nodeScan" .root) }}
+  # the scan pod template (--scan-pod-template)
+  - name: scan-pod-template
+    mountPath: /etc/daemonguard/scan
+    readOnly: true
+{{- end }}
 {{- end }}
 
 {{/*
@@ -383,6 +389,11 @@ volumes:
     {{- else }}
     emptyDir: {}
     {{- end }}
+{{- if and (eq .component "operator") (include "daemonguard.operator.nodeScan" .root) }}
+  - name: scan-pod-template
+    configMap:
+      name: {{ include "daemonguard.operator.fullname" .root }}-scan
+{{- end }}
 {{- with $c.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -404,4 +415,150 @@ affinity:
             matchLabels:
               {{- include "daemonguard.componentSelectorLabels" (list .root .component) | nindent 14 }}
   {{- end }}
+{{- end }}
+
+{{/*
+"true" when the operator scans nodes: the scan pod template, its
+ServiceAccount, the operator's node RBAC and its --scan-* flags depend on it.
+*/}}
+{{- define "daemonguard.operator.nodeScan" -}}
+{{- if and .Values.operator.enabled .Values.operator.nodeScan.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+Name of the scan pods' ServiceAccount (fullname is at most 52 characters).
+*/}}
+{{- define "daemonguard.scan.serviceAccountName" -}}
+{{- printf "%s-scan" (include "daemonguard.operator.fullname" .) }}
+{{- end }}
+
+{{/*
+Every host path the scan pod mounts, as a JSON list of {path, type}:
+hostPaths, the kubelet's config, extraHostPaths. A path given twice, or one
+that is not absolute and normalised, fails the render: each becomes one
+mount at /host<path>.
+*/}}
+{{- define "daemonguard.scan.hostPaths" -}}
+{{- $ns := .Values.operator.nodeScan }}
+{{- $all := list }}
+{{- range $ns.hostPaths }}{{ $all = append $all (dict "path" .path "type" (default "" .type)) }}{{ end }}
+{{- with $ns.kubeletConfig.path }}{{ $all = append $all (dict "path" . "type" (default "" $ns.kubeletConfig.type)) }}{{ end }}
+{{- range $ns.extraHostPaths }}{{ $all = append $all (dict "path" .path "type" (default "" .type)) }}{{ end }}
+{{- $seen := dict }}
+{{- range $all }}
+{{- if or (not (hasPrefix "/" .path)) (ne (clean .path) .path) (eq .path "/") }}
+{{- fail (printf "operator.nodeScan: host path %q must be absolute, normalised and not /" .path) }}
+{{- end }}
+{{- if hasKey $seen .path }}
+{{- fail (printf "operator.nodeScan: host path %q is listed twice (hostPaths, kubeletConfig, extraHostPaths)" .path) }}
+{{- end }}
+{{- $_ := set $seen .path true }}
+{{- end }}
+{{- $all | toJson }}
+{{- end }}
+
+{{/*
+The scan pod template the operator reads (--scan-pod-template): labels,
+annotations and spec. The operator adds, per node, the nodeAffinity on
+metadata.name, NODE_NAME, its own labels and the daemonguard.io/node
+annotation, and wraps it in a Job (backoffLimit 0, activeDeadlineSeconds from
+--scan-deadline) in the release namespace.
+*/}}
+{{- define "daemonguard.scan.podTemplate" -}}
+{{- $ns := .Values.operator.nodeScan -}}
+metadata:
+  labels:
+    {{- include "daemonguard.componentSelectorLabels" (list . "node-scan") | nindent 4 }}
+    app.kubernetes.io/part-of: daemonguard
+  {{- with $ns.podAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  serviceAccountName: {{ include "daemonguard.scan.serviceAccountName" . }}
+  # No API credential at all: the account has no token and no binding, and
+  # the pod mounts none. The operator reads the result from the pod's log.
+  automountServiceAccountToken: false
+  enableServiceLinks: false
+  # The host's processes and sockets are read through /host/proc, not by
+  # joining the host's namespaces.
+  hostNetwork: false
+  hostPID: false
+  hostIPC: false
+  restartPolicy: Never
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $ns.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  {{- with $ns.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    # uid 0 without capabilities: enough to read root's 0600 files (a
+    # daemon.json) as their owner, and with SYS_PTRACE root daemons' /proc
+    # entries; not enough to override any file's permissions.
+    runAsUser: 0
+    runAsGroup: 0
+    runAsNonRoot: false
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: scan
+      image: {{ include "daemonguard.image" . | quote }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      command:
+        - java
+        {{- range $ns.jvmOptions }}
+        - {{ . | quote }}
+        {{- end }}
+        - -jar
+        - /app/daemonguard.jar
+      args:
+        - scan-node
+        - --host-root=/host
+        - -o
+        - json
+        # the operator judges the findings under the node's policy
+        - --exit-zero
+      {{- with $ns.resources }}
+      resources:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        runAsUser: 0
+        runAsNonRoot: false
+        privileged: false
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: ["ALL"]
+          {{- if $ns.sysPtrace }}
+          # root daemons' /proc/<pid>/fd (which process holds a TCP
+          # listener), environ and ns/net: README, Node scans
+          add: ["SYS_PTRACE"]
+          {{- end }}
+        seccompProfile:
+          type: RuntimeDefault
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        {{- range $i, $h := include "daemonguard.scan.hostPaths" . | fromJsonArray }}
+        - name: host-{{ $i }}
+          mountPath: {{ printf "/host%s" $h.path | quote }}
+          readOnly: true
+        {{- end }}
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ $ns.tmpSizeLimit }}
+    {{- range $i, $h := include "daemonguard.scan.hostPaths" . | fromJsonArray }}
+    - name: host-{{ $i }}
+      hostPath:
+        path: {{ $h.path | quote }}
+        type: {{ $h.type | quote }}
+    {{- end }}
 {{- end }}
