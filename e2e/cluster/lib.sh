@@ -38,6 +38,18 @@ RUN=$DG_STATE/run
 LOGS=$DG_STATE/log
 APT_UPDATED=0
 
+# The harness's dockerd. --live-restore keeps containers running while dockerd restarts, which
+# dockerd-tcp.sh does to add or drop a TCP listener (dockerd reads its hosts only at start).
+DOCKERD_FLAGS=(
+  --host="unix://$DOCKER_SOCK"
+  --bip="$DOCKER_BIP"
+  --add-runtime="dg-runc=$DG_STATE/bin/dg-runc"
+  --default-runtime=dg-runc
+  --oom-score-adjust=0
+  --exec-opt native.cgroupdriver=cgroupfs
+  --live-restore
+)
+
 # Debian's docker CLI; a different `docker` may come first in PATH.
 DOCKER=/usr/bin/docker
 KUBECTL=${KUBECTL:-$(command -v kubectl || echo /usr/bin/kubectl)}
@@ -140,4 +152,47 @@ ensure_packages() {
     >>"$LOGS/apt.log" 2>&1 || rc=$?
   ((created_policy)) && rm -f "$policy"
   ((rc == 0)) || { tail -n 20 "$LOGS/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+}
+
+node_ready() {
+  [[ $(kc get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]
+}
+
+# wait_until TIMEOUT COMPONENT DESCRIPTION CMD...: poll CMD every second;
+# fail early if COMPONENT died, and show the tail of its log on failure.
+wait_until() {
+  local timeout=$1 comp=$2 what=$3 deadline
+  shift 3
+  deadline=$((SECONDS + timeout))
+  while ! "$@" >/dev/null 2>&1; do
+    if [[ -n $comp ]] && ! daemon_running "$comp"; then
+      fail_with_log "$comp" "$comp exited while waiting for $what"
+    fi
+    ((SECONDS < deadline)) || fail_with_log "$comp" "timed out after ${timeout}s waiting for $what"
+    sleep 1
+  done
+}
+
+fail_with_log() {
+  local comp=$1 msg=$2
+  if [[ -n $comp && -f $LOGS/$comp.log ]]; then
+    printf -- '--- last 40 lines of %s ---\n' "$LOGS/$comp.log" >&2
+    tail -n 40 "$LOGS/$comp.log" >&2
+    printf -- '---\n' >&2
+  fi
+  die "$msg (cluster left as is; e2e/cluster/down.sh cleans up)"
+}
+
+start_daemon() {
+  # start_daemon NAME CMD...: run in its own session (survives this script),
+  # output in $LOGS/NAME.log (the previous run's kept as NAME.log.prev),
+  # pid in $RUN/NAME.pid.
+  local name=$1
+  shift
+  log "starting $name (log: $LOGS/$name.log)"
+  [[ -f $LOGS/$name.log ]] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.prev"
+  printf '===== %s starting: %s\n' "$(date -Is)" "$*" >"$LOGS/$name.log"
+  # fd 9 is the harness lock: the daemon must not keep it.
+  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
+  echo $! >"$RUN/$name.pid"
 }

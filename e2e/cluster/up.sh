@@ -49,10 +49,6 @@ preflight() {
 
 # ---------------------------------------------------------------- health
 
-node_ready() {
-  [[ $(kc get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]
-}
-
 default_sa_ready() {
   # On 1.20 the ServiceAccount admission plugin refuses pods until the
   # account's token Secret exists, so wait for the secret, not just the SA.
@@ -71,31 +67,6 @@ anything_running() {
   local d
   for d in "${DG_DAEMONS[@]}"; do daemon_pid "$d" >/dev/null && return 0; done
   return 1
-}
-
-# wait_until TIMEOUT COMPONENT DESCRIPTION CMD...: poll CMD every second;
-# fail early if COMPONENT died, and show the tail of its log on failure.
-wait_until() {
-  local timeout=$1 comp=$2 what=$3 deadline
-  shift 3
-  deadline=$((SECONDS + timeout))
-  while ! "$@" >/dev/null 2>&1; do
-    if [[ -n $comp ]] && ! daemon_running "$comp"; then
-      fail_with_log "$comp" "$comp exited while waiting for $what"
-    fi
-    ((SECONDS < deadline)) || fail_with_log "$comp" "timed out after ${timeout}s waiting for $what"
-    sleep 1
-  done
-}
-
-fail_with_log() {
-  local comp=$1 msg=$2
-  if [[ -n $comp && -f $LOGS/$comp.log ]]; then
-    printf -- '--- last 40 lines of %s ---\n' "$LOGS/$comp.log" >&2
-    tail -n 40 "$LOGS/$comp.log" >&2
-    printf -- '---\n' >&2
-  fi
-  die "$msg (cluster left as is; e2e/cluster/down.sh cleans up)"
 }
 
 # ---------------------------------------------------------------- packages
@@ -224,20 +195,6 @@ EOF
   chmod 755 "$w.tmp" && mv "$w.tmp" "$w"
 }
 
-start_daemon() {
-  # start_daemon NAME CMD...: run in its own session (survives this script),
-  # output in $LOGS/NAME.log (the previous run's kept as NAME.log.prev),
-  # pid in $RUN/NAME.pid.
-  local name=$1
-  shift
-  log "starting $name (log: $LOGS/$name.log)"
-  [[ -f $LOGS/$name.log ]] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.prev"
-  printf '===== %s starting: %s\n' "$(date -Is)" "$*" >"$LOGS/$name.log"
-  # fd 9 is the harness lock: the daemon must not keep it.
-  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
-  echo $! >"$RUN/$name.pid"
-}
-
 start_dockerd() {
   write_runc_wrapper
   if daemon_pid dockerd >/dev/null && docker_up; then
@@ -255,13 +212,7 @@ start_dockerd() {
   sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null ||
     log "warning: could not set net.bridge.bridge-nf-call-iptables=1 (pod->Service->pod on the same bridge may fail)"
   rm -f /var/run/docker.pid
-  start_daemon dockerd /usr/sbin/dockerd \
-    --host="unix://$DOCKER_SOCK" \
-    --bip="$DOCKER_BIP" \
-    --add-runtime="dg-runc=$DG_STATE/bin/dg-runc" \
-    --default-runtime=dg-runc \
-    --oom-score-adjust=0 \
-    --exec-opt native.cgroupdriver=cgroupfs
+  start_daemon dockerd /usr/sbin/dockerd "${DOCKERD_FLAGS[@]}"
   wait_until 60 dockerd "dockerd to answer on $DOCKER_SOCK" docker_up
   wait_until 20 dockerd "docker0 to carry $DOCKER0_IP" bash -c "ip -4 addr show docker0 | grep -q 'inet $DOCKER0_IP/'"
 }
