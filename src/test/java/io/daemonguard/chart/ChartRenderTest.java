@@ -294,6 +294,20 @@ class ChartRenderTest {
   }
 
   @Test
+  void theBaselinePolicySelectsEveryNodeSoThatTheScansHaveSomethingToDo() throws IOException {
+    JsonNode nodes = render().one("DaemonSecurityPolicy", "baseline").at("/spec/nodes");
+    assertThat(nodes.path("nodeSelector").isObject() && nodes.path("nodeSelector").isEmpty()).as("%s", nodes)
+        .isTrue();
+    assertThat(nodes.path("failOn").asText()).isEqualTo("high");
+    assertThat(nodes.at("/remediation/taintNodes").asBoolean(true)).isFalse();
+    JsonNode strict = render(Map.of("defaultPolicy.nodes.failOn", "critical",
+        "defaultPolicy.nodes.remediation.taintNodes", true)).one("DaemonSecurityPolicy", "baseline").at("/spec/nodes");
+    assertThat(strict.path("failOn").asText()).isEqualTo("critical");
+    assertThat(strict.at("/remediation/taintNodes").asBoolean(false)).isTrue();
+    assertThat(strict.at("/remediation/labelNodes").asBoolean(false)).isTrue();
+  }
+
+  @Test
   void withNodeScansOffNothingOfThemIsRendered() throws IOException {
     Rendered r = render(Map.of("operator.nodeScan.enabled", false));
     assertThat(r.find("ServiceAccount", SCAN_ACCOUNT).isMissingNode()).isTrue();
@@ -310,6 +324,7 @@ class ChartRenderTest {
     assertThat(verbs(r.one("Role", OPERATOR), "", "pods/log")).isEmpty();
     assertThat(r.objects()).noneMatch(o -> "node-scan".equals(o.at("/metadata/labels/app.kubernetes.io~1component")
         .asText()));
+    assertThat(r.one("DaemonSecurityPolicy", "baseline").at("/spec/nodes").isMissingNode()).isTrue();
     // and with the audit off too, no reports at all
     JsonNode neither = render(Map.of("operator.nodeScan.enabled", false, "operator.audit.enabled", false))
         .one("ClusterRole", OPERATOR);
