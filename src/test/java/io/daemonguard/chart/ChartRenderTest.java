@@ -161,7 +161,7 @@ class ChartRenderTest {
   }
 
   @Test
-  void theScanPodDropsEveryCapabilityButSysPtraceAndMountsEveryHostPathReadOnly() throws IOException {
+  void theScanPodDropsEveryCapabilityAndMountsEveryHostPathReadOnly() throws IOException {
     JsonNode spec = render().scanPod().path("spec");
     for (String hostNamespace : List.of("hostNetwork", "hostPID", "hostIPC")) {
       assertThat(spec.path(hostNamespace).asBoolean(false)).as(hostNamespace).isFalse();
@@ -173,7 +173,8 @@ class ChartRenderTest {
     JsonNode container = spec.path("containers").get(0);
     JsonNode security = container.path("securityContext");
     assertThat(texts(security.at("/capabilities/drop"))).containsExactly("ALL");
-    assertThat(texts(security.at("/capabilities/add"))).containsExactly("SYS_PTRACE");
+    // SYS_PTRACE would open the node's root filesystem through /proc/<pid>/root: off unless asked for
+    assertThat(security.at("/capabilities/add").isMissingNode()).isTrue();
     assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
     assertThat(security.path("privileged").asBoolean(true)).isFalse();
     assertThat(security.path("readOnlyRootFilesystem").asBoolean(false)).isTrue();
@@ -209,11 +210,11 @@ class ChartRenderTest {
   }
 
   @Test
-  void withoutSysPtraceTheScanPodHasNoCapabilityAtAll() throws IOException {
-    JsonNode security = render(Map.of("operator.nodeScan.sysPtrace", false)).scanPod()
+  void sysPtraceIsAddedOnlyWhenAskedFor() throws IOException {
+    JsonNode security = render(Map.of("operator.nodeScan.sysPtrace", true)).scanPod()
         .at("/spec/containers/0/securityContext");
     assertThat(texts(security.at("/capabilities/drop"))).containsExactly("ALL");
-    assertThat(security.at("/capabilities/add").isMissingNode()).isTrue();
+    assertThat(texts(security.at("/capabilities/add"))).containsExactly("SYS_PTRACE");
   }
 
   @Test

@@ -97,17 +97,23 @@ class NodePostureE2eTest {
     return p == null ? null : p.getStatus();
   }
 
-  /** Asks for a scan now, as a person would, and waits until a scan after this moment has finished. */
+  /**
+   * Asks for a scan now, as a person would, and waits until that very scan (its request value recorded in the
+   * posture) has finished.
+   */
   private NodeDaemonPostureStatus scanNow() {
-    Instant asked = Instant.now().minusSeconds(1);
+    String value = Long.toString(System.nanoTime());
     Kubectl.Result annotate = kubectl.run("annotate", "node", node, "--overwrite",
-        "daemonguard.io/scan-requested=" + System.nanoTime());
+        "daemonguard.io/scan-requested=" + value);
     assertThat(annotate.exitCode()).as(annotate.toString()).isZero();
     Awaitility.await().atMost(SCAN).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
       NodeDaemonPostureStatus s = status();
       assertThat(s).isNotNull();
-      assertThat(s.getLastScan()).isNotNull();
-      assertThat(Instant.parse(s.getLastScan())).isAfterOrEqualTo(asked.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      assertThat(s.getLastScanRequest()).as("the request answered").isEqualTo("node=" + value);
+      assertThat(s.getConditions()).anySatisfy(c -> {
+        assertThat(c.getType()).isEqualTo("Scanned");
+        assertThat(c.getStatus()).as(c.getMessage()).isEqualTo("True");
+      });
     });
     return status();
   }

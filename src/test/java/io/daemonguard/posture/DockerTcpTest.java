@@ -45,6 +45,32 @@ class DockerTcpTest {
   }
 
   @Test
+  void aListenerWhoseHolderCannotBeReadStillCountsAndTheBlindSpotIsSaid() {
+    // the scan pod without CAP_SYS_PTRACE: dockerd's /proc/<pid>/fd cannot be read, so no listener has a holder
+    host.dockerd("-H", "unix:///var/run/docker.sock", "-H", "tcp://127.0.0.1:2375")
+        .listen("127.0.0.1", 2375, 5001);
+
+    Evaluation evaluation = host.evaluate();
+
+    assertThat(has(evaluation, PostureCheck.DOCKER_TCP_WITHOUT_TLS, Severity.CRITICAL)).as(summary(evaluation).toString())
+        .isTrue();
+    assertThat(of(evaluation, PostureCheck.DOCKER_TCP_WITHOUT_TLS)).filteredOn(f -> !f.unknown()).singleElement()
+        .satisfies(f -> assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("127.0.0.1:2375 (owner not"
+            + " found)")));
+    assertThat(of(evaluation, PostureCheck.DOCKER_TCP_WITHOUT_TLS)).filteredOn(f -> f.unknown()).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("CAP_SYS_PTRACE"));
+  }
+
+  @Test
+  void withoutHoldersAndWithoutATcpHostTheCheckIsUnknownNotPassed() {
+    host.dockerd("-H", "unix:///var/run/docker.sock").listen("0.0.0.0", 8080, 5001);
+
+    Evaluation evaluation = host.evaluate();
+
+    assertThat(outcome(evaluation, PostureCheck.DOCKER_TCP_WITHOUT_TLS)).isEqualTo(CheckOutcome.UNKNOWN);
+  }
+
+  @Test
   void hostsInDaemonJsonCountLikeTheFlag() { // docker-bench-security #213, #231
     host.dockerd().write("/etc/docker/daemon.json",
         "{\"hosts\": [\"unix:///var/run/docker.sock\", \"tcp://0.0.0.0:2375\"]}")

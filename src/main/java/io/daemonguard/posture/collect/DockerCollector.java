@@ -289,6 +289,11 @@ final class DockerCollector {
         checked.add(e);
       }
     }
+    if (process != null && listeners.tcpUnknown() == null && listeners.ownersUnknown() > 0) {
+      unknown.add(new Unknown("listeners", "the holders of " + listeners.ownersUnknown() + " TCP listener(s) could"
+          + " not be read (another user's /proc/<pid>/fd needs CAP_SYS_PTRACE): a TCP listener of dockerd that no"
+          + " configuration names would not be seen"));
+    }
     if (process != null && listeners.tcpUnknown() == null) {
       for (ListenerFact l : listeners.heldBy(process.pid())) {
         if (!matched.contains(l.inode()) && !SWARM_PORTS.contains(l.port())) {

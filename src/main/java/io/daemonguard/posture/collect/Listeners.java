@@ -151,15 +151,25 @@ public final class Listeners {
     return unixPaths.contains(HostRoot.canonical(path));
   }
 
-  /** The TCP listeners on {@code port} held by one of {@code pids} (any holder when pids is null). */
+  /**
+   * The TCP listeners on {@code port} held by one of {@code pids} (any holder when pids is null), and those whose
+   * holder could not be read: a socket whose owner is unknown may be the daemon's, and counting it as absent would
+   * turn an open API into "nothing listens" (the scan pod reads other processes' descriptors only with
+   * CAP_SYS_PTRACE).
+   */
   public List<ListenerFact> onPort(int port, Set<Integer> pids) {
     List<ListenerFact> found = new ArrayList<>();
     for (ListenerFact l : tcp) {
-      if (l.port() == port && (pids == null || l.pids().stream().anyMatch(pids::contains))) {
+      if (l.port() == port && (pids == null || l.pids().isEmpty() || l.pids().stream().anyMatch(pids::contains))) {
         found.add(l);
       }
     }
     return found;
+  }
+
+  /** TCP listeners whose holding process could not be found (its descriptors unreadable), or 0. */
+  public long ownersUnknown() {
+    return tcp.stream().filter(l -> l.pids().isEmpty()).count();
   }
 
   public List<ListenerFact> heldBy(int pid) {

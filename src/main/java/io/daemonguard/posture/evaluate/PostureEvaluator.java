@@ -106,6 +106,8 @@ public final class PostureEvaluator {
     for (Unknown u : list(docker.unknown())) {
       if (u.fact().equals("hosts")) {
         unknown(PostureCheck.DOCKER_TCP_WITHOUT_TLS, "Docker's hosts " + u.reason(), daemon);
+      } else if (u.fact().equals("listeners")) {
+        unknown(PostureCheck.DOCKER_TCP_WITHOUT_TLS, "Docker's unconfigured listeners: " + u.reason(), daemon);
       }
     }
     for (Endpoint endpoint : list(docker.endpoints())) {
