@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -223,8 +222,8 @@ class NodePostureE2eTest {
       assertThat(nodeLabel()).isEqualTo("noncompliant");
       assertThat(describeNode()).contains("PostureFinding").contains(OPEN_API);
       assertThat(((Number) policyNodes().get("nonCompliant")).intValue()).isEqualTo(1);
-      assertThat(leaderMetrics()).containsPattern("daemonguard_node_posture_findings\\{.*check=\"" + OPEN_API
-          + "\".*node=\"" + node + "\".*\\} 1\\.0");
+      assertThat(leaderMetrics()).contains("daemonguard_node_posture_findings{check=\"" + OPEN_API + "\",node=\""
+          + node + "\",severity=\"critical\"} 1.0");
       assertThat(leaderMetrics()).contains("daemonguard_node_compliant{node=\"" + node + "\"} 0.0");
     });
     Kubectl.Result get = kubectl.run("get", "ndp", node);
@@ -240,7 +239,8 @@ class NodePostureE2eTest {
       assertThat(nodeLabel()).isEqualTo("compliant");
       assertThat(describeNode()).contains("PostureCleared");
       assertThat(((Number) policyNodes().get("nonCompliant")).intValue()).isZero();
-      assertThat(leaderMetrics()).doesNotContainPattern("daemonguard_node_posture_findings\\{.*check=\"" + OPEN_API)
+      assertThat(leaderMetrics()).doesNotContain("daemonguard_node_posture_findings{check=\"" + OPEN_API + "\",node=\""
+          + node + "\",severity=\"critical\"}")
           .contains("daemonguard_node_compliant{node=\"" + node + "\"} 1.0");
     });
   }
