@@ -254,14 +254,44 @@ class NodePostureE2eTest {
     int findingsEvents = count(nodeEvents("PostureFinding"));
     int clearedEvents = count(nodeEvents("PostureCleared"));
     String label = nodeLabel();
+    String nodeUid = cluster.client.nodes().withName(node).get().getMetadata().getUid();
+    var reports = cluster.client.genericKubernetesResources("wgpolicyk8s.io/v1alpha2", "ClusterPolicyReport");
+    String reportVersion = reports.withName(nodeUid).get().getMetadata().getResourceVersion();
+    java.util.concurrent.atomic.AtomicInteger postureWrites = new java.util.concurrent.atomic.AtomicInteger();
+    var watch = cluster.client.resources(NodeDaemonPosture.class).withName(node).watch(
+        new io.fabric8.kubernetes.client.Watcher<NodeDaemonPosture>() {
+          @Override
+          public void eventReceived(Action action, NodeDaemonPosture resource) {
+            if (action == Action.MODIFIED) {
+              postureWrites.incrementAndGet();
+            }
+          }
 
-    NodeDaemonPostureStatus after = scanNow();
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+          }
+        });
+
+    NodeDaemonPostureStatus after;
+    try {
+      after = scanNow();
+      // a moment for anything that would follow
+      Thread.sleep(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      watch.close();
+    }
+    assertThat(postureWrites.get()).as("writes of the posture: its lastScan (and the request answered), once")
+        .isEqualTo(1);
+    assertThat(reports.withName(nodeUid).get().getMetadata().getResourceVersion()).as("the node's report")
+        .isEqualTo(reportVersion);
     assertThat(after.getLastScan()).isNotEqualTo(before.getLastScan());
     assertThat(after.getFactsDigest()).as("the node did not change between the two scans")
         .isEqualTo(before.getFactsDigest());
     assertThat(after.getFindings()).usingRecursiveComparison().isEqualTo(before.getFindings());
-    // a moment for anything that would follow a write
-    Awaitility.await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(cluster.client.resources(DaemonSecurityPolicy.class).withName("baseline").get().getMetadata()
           .getResourceVersion()).as("the policy's status is not written").isEqualTo(dspVersion);
       assertThat(count(nodeEvents("PostureFinding"))).as("no PostureFinding Event").isEqualTo(findingsEvents);
