@@ -116,8 +116,10 @@ public final class EventRecorder {
   /** Counts a repeat on the Event already written; false when that Event is gone (Events expire after an hour). */
   private boolean bump(String eventNamespace, Written previous, String timestamp) {
     try {
-      client.v1().events().inNamespace(eventNamespace).withName(previous.name()).patch(
-          PatchContext.of(PatchType.JSON_MERGE),
+      // patched through a stub, not withName(): fabric8 would GET the Event first, which RBAC need not grant
+      Event stub = new EventBuilder().withNewMetadata().withName(previous.name()).withNamespace(eventNamespace)
+          .endMetadata().build();
+      client.v1().events().inNamespace(eventNamespace).resource(stub).patch(PatchContext.of(PatchType.JSON_MERGE),
           "{\"count\":" + (previous.count() + 1) + ",\"lastTimestamp\":\"" + timestamp + "\"}");
       return true;
     } catch (KubernetesClientException e) {

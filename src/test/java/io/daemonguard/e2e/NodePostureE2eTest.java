@@ -170,6 +170,10 @@ class NodePostureE2eTest {
         .toList();
   }
 
+  private List<Event> openApiEvents(String reason) {
+    return nodeEvents(reason).stream().filter(e -> e.getNote() != null && e.getNote().startsWith(OPEN_API)).toList();
+  }
+
   private static int count(List<Event> events) {
     return events.stream().mapToInt(e -> e.getDeprecatedCount() == null ? 1 : e.getDeprecatedCount()).sum();
   }
@@ -210,6 +214,9 @@ class NodePostureE2eTest {
   @Test
   @Order(2)
   void anOpenDockerApiIsFoundEverywhereAndClearsWhenClosed() throws Exception {
+    // Events of earlier runs may be there (the same message is counted on the same Event): each step adds one
+    int foundBefore = count(openApiEvents("PostureFinding"));
+    int clearedBefore = count(openApiEvents("PostureCleared"));
     dockerdTcp("on");
     NodeDaemonPostureStatus found = scanNow();
     assertThat(checks(found)).as("findings after dockerd listens on tcp://127.0.0.1:2375").contains(OPEN_API);
@@ -220,6 +227,7 @@ class NodePostureE2eTest {
     assertThat(open.getRemediation()).isNotBlank();
     Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(nodeLabel()).isEqualTo("noncompliant");
+      assertThat(count(openApiEvents("PostureFinding"))).as("one PostureFinding Event more").isEqualTo(foundBefore + 1);
       assertThat(describeNode()).contains("PostureFinding").contains(OPEN_API);
       assertThat(((Number) policyNodes().get("nonCompliant")).intValue()).isEqualTo(1);
       assertThat(leaderMetrics()).contains("daemonguard_node_posture_findings{check=\"" + OPEN_API + "\",node=\""
@@ -237,6 +245,8 @@ class NodePostureE2eTest {
     assertThat(cleared.getCompliant()).isTrue();
     Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(nodeLabel()).isEqualTo("compliant");
+      assertThat(count(openApiEvents("PostureCleared"))).as("one PostureCleared Event more").isEqualTo(clearedBefore + 1);
+      assertThat(count(openApiEvents("PostureFinding"))).isEqualTo(foundBefore + 1);
       assertThat(describeNode()).contains("PostureCleared");
       assertThat(((Number) policyNodes().get("nonCompliant")).intValue()).isZero();
       assertThat(leaderMetrics()).doesNotContain("daemonguard_node_posture_findings{check=\"" + OPEN_API + "\",node=\""

@@ -399,7 +399,8 @@ public final class NodeScanReconciler implements Reconciler<Node> {
       return;
     }
     String value = wanted == null ? "null" : "\"" + wanted + "\"";
-    client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+    // through the cached object, not withName(): fabric8 would GET the Node first
+    client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"metadata\":{\"labels\":{\"" + LABEL + "\":" + value + "}}}");
     LOG.atInfo().setMessage("node labelled").addKeyValue("node", node.getMetadata().getName())
         .addKeyValue("label", LABEL + "=" + wanted).log();
@@ -423,7 +424,7 @@ public final class NodeScanReconciler implements Reconciler<Node> {
     String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
         + node.getMetadata().getResourceVersion() + "\"},{\"op\":\"add\",\"path\":\"/spec/taints\",\"value\":"
         + Serialization.asJson(next) + "}]";
-    client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), patch);
+    client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), patch);
     LOG.atInfo().setMessage(wanted ? "node tainted" : "node untainted").addKeyValue("node",
         node.getMetadata().getName()).addKeyValue("taint", LABEL + "=noncompliant:NoSchedule").log();
   }
