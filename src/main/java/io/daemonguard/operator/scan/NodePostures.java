@@ -145,7 +145,7 @@ public final class NodePostures {
       if (facts != null) {
         Evaluation own = PostureEvaluator.evaluate(facts, policy.posture());
         verdict.setCompliant(!own.failed());
-        verdict.setFindings(counts(own));
+        verdict.setFindings(counts(own, new FindingCounts()));
         compliant &= !own.failed();
         taint |= policy.taintNodes() && own.failed();
       }
@@ -182,18 +182,13 @@ public final class NodePostures {
   }
 
   private static PostureSummary summary(Evaluation evaluation) {
-    PostureSummary summary = new PostureSummary();
-    summary.setCritical(evaluation.count(Severity.CRITICAL));
-    summary.setHigh(evaluation.count(Severity.HIGH));
-    summary.setMedium(evaluation.count(Severity.MEDIUM));
-    summary.setLow(evaluation.count(Severity.LOW));
+    PostureSummary summary = counts(evaluation, new PostureSummary());
     summary.setInfo(evaluation.count(Severity.INFO));
     summary.setUnknown(evaluation.unknownCount());
     return summary;
   }
 
-  private static FindingCounts counts(Evaluation evaluation) {
-    FindingCounts counts = new FindingCounts();
+  private static <C extends FindingCounts> C counts(Evaluation evaluation, C counts) {
     counts.setCritical(evaluation.count(Severity.CRITICAL));
     counts.setHigh(evaluation.count(Severity.HIGH));
     counts.setMedium(evaluation.count(Severity.MEDIUM));
