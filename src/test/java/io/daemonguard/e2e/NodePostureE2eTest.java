@@ -66,6 +66,7 @@ class NodePostureE2eTest {
   void tearDown() throws Exception {
     if (cluster != null) {
       dockerdTcp("off");
+      setTaintNodes(false);
       setFailOn(originalFailOn == null ? "high" : originalFailOn);
       cluster.client.nodes().withName(GHOST).delete();
       cluster.client.close();
@@ -85,6 +86,18 @@ class NodePostureE2eTest {
     Kubectl.Result patch = kubectl.run("patch", "dsp", "baseline", "--type=merge",
         "-p={\"spec\":{\"nodes\":{\"failOn\":\"" + failOn + "\"}}}");
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
+  }
+
+  private void setTaintNodes(boolean taint) {
+    Kubectl.Result patch = kubectl.run("patch", "dsp", "baseline", "--type=merge",
+        "-p={\"spec\":{\"nodes\":{\"remediation\":{\"taintNodes\":" + taint + "}}}}");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+  }
+
+  private boolean tainted() {
+    var taints = cluster.client.nodes().withName(node).get().getSpec().getTaints();
+    return taints != null && taints.stream().anyMatch(t -> "daemonguard.io/daemon-posture".equals(t.getKey())
+        && "noncompliant".equals(t.getValue()) && "NoSchedule".equals(t.getEffect()));
   }
 
   private NodeDaemonPosture posture(String name) {
@@ -318,7 +331,7 @@ class NodePostureE2eTest {
 
   @Test
   @Order(4)
-  void aStricterFailOnChangesComplianceWithoutANewScan() {
+  void aStricterFailOnChangesComplianceWithoutANewScanAndTaintsWhenAsked() {
     NodeDaemonPostureStatus before = status();
     assertThat(before.getFindings()).as("this node has a medium finding to be judged by a stricter failOn")
         .anySatisfy(f -> assertThat(f.getSeverity()).isEqualTo("medium"));
@@ -331,11 +344,21 @@ class NodePostureE2eTest {
     assertThat(status().getLastScan()).as("judged again from the stored facts, not scanned").isEqualTo(
         before.getLastScan());
     assertThat(status().getFactsDigest()).isEqualTo(before.getFactsDigest());
-    setFailOn("high");
-    Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(status().getCompliant()).isTrue();
-      assertThat(nodeLabel()).isEqualTo("compliant");
-    });
+    assertThat(tainted()).as("no taint unless the policy asks for one").isFalse();
+    // the policy asks for the taint: the non-compliant node gets it; compliant again, it loses it
+    try {
+      setTaintNodes(true);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(tainted()).isTrue());
+      setFailOn("high");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(status().getCompliant()).isTrue();
+        assertThat(nodeLabel()).isEqualTo("compliant");
+        assertThat(tainted()).as("the taint goes with the non-compliance").isFalse();
+      });
+    } finally {
+      setTaintNodes(false);
+      setFailOn("high");
+    }
     assertThat(status().getLastScan()).isEqualTo(before.getLastScan());
   }
 

@@ -291,8 +291,8 @@ final class DockerCollector {
     }
     if (process != null && listeners.tcpUnknown() == null && listeners.ownersUnknown() > 0) {
       unknown.add(new Unknown("listeners", "the holders of " + listeners.ownersUnknown() + " TCP listener(s) could"
-          + " not be read (another user's /proc/<pid>/fd needs CAP_SYS_PTRACE): a TCP listener of dockerd that no"
-          + " configuration names would not be seen"));
+          + " not be found (reading a root daemon's /proc/<pid>/fd needs CAP_SYS_PTRACE, and a holder outside this"
+          + " /proc cannot be seen): a TCP listener of dockerd that no configuration names would not be seen"));
     }
     if (process != null && listeners.tcpUnknown() == null) {
       for (ListenerFact l : listeners.heldBy(process.pid())) {
