@@ -194,7 +194,9 @@ public final class NodeScanReconciler implements Reconciler<Node> {
     } else {
       wake = untilDue(name, status, interval, now);
     }
-    judge(node, posture, status, selecting, now);
+    if (!judge(node, posture, status, selecting, now)) {
+      wake = Duration.ofSeconds(1);
+    }
     return UpdateControl.<Node>noUpdate().rescheduleAfter(wake.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -330,7 +332,8 @@ public final class NodeScanReconciler implements Reconciler<Node> {
 
   // ---- judging and telling
 
-  private void judge(Node node, NodeDaemonPosture posture, NodeDaemonPostureStatus status,
+  /** False when the node's taint could not be set yet (a write raced ours): the caller comes back shortly. */
+  private boolean judge(Node node, NodeDaemonPosture posture, NodeDaemonPostureStatus status,
       List<NodePostures.SelectingPolicy> selecting, Instant now) {
     NodeFacts facts = status.getFacts() == null ? null : NodePostures.facts(status.getFacts());
     NodePostures.Judgement judgement = NodePostures.judge(facts, selecting);
@@ -373,7 +376,7 @@ public final class NodeScanReconciler implements Reconciler<Node> {
       }
     }
     label(node, judgement.label());
-    taint(node, judgement.taint());
+    return taint(node, judgement.taint());
   }
 
   private void report(Node node, NodePostures.Judgement judgement, Instant now) {
@@ -410,12 +413,12 @@ public final class NodeScanReconciler implements Reconciler<Node> {
    * Taints are a list without merge keys on 1.20: the whole list is written, guarded by resourceVersion, so that a
    * taint another controller added meanwhile is never lost (a conflict is retried from a fresh cache).
    */
-  private void taint(Node node, boolean wanted) {
+  private boolean taint(Node node, boolean wanted) {
     List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
         : node.getSpec().getTaints();
     boolean present = taints.stream().anyMatch(NodeScanReconciler::ours);
     if (present == wanted) {
-      return;
+      return true;
     }
     List<Taint> next = new ArrayList<>(taints.stream().filter(t -> !ours(t)).toList());
     if (wanted) {
@@ -424,9 +427,20 @@ public final class NodeScanReconciler implements Reconciler<Node> {
     String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
         + node.getMetadata().getResourceVersion() + "\"},{\"op\":\"add\",\"path\":\"/spec/taints\",\"value\":"
         + Serialization.asJson(next) + "}]";
-    client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), patch);
+    try {
+      client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 422 && e.getCode() != 409) {
+        throw e;
+      }
+      // the node changed since the cache saw it (a heartbeat, another controller): try again from a fresh copy
+      LOG.atDebug().setMessage("taint patch raced another write; again shortly").addKeyValue("node",
+          node.getMetadata().getName()).log();
+      return false;
+    }
     LOG.atInfo().setMessage(wanted ? "node tainted" : "node untainted").addKeyValue("node",
         node.getMetadata().getName()).addKeyValue("taint", LABEL + "=noncompliant:NoSchedule").log();
+    return true;
   }
 
   private static boolean ours(Taint t) {
@@ -449,7 +463,9 @@ public final class NodeScanReconciler implements Reconciler<Node> {
     }
     failures.remove(name);
     label(node, null);
-    taint(node, false);
+    if (!taint(node, false)) {
+      throw new IllegalStateException("the node changed while its taint was removed; again"); // JOSDK retries
+    }
   }
 
   private NodeDaemonPosture create(Node node) {
