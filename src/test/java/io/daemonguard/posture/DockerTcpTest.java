@@ -58,7 +58,10 @@ class DockerTcpTest {
         .satisfies(f -> assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("127.0.0.1:2375 (owner not"
             + " found)")));
     assertThat(of(evaluation, PostureCheck.DOCKER_TCP_WITHOUT_TLS)).filteredOn(f -> f.unknown()).singleElement()
-        .satisfies(f -> assertThat(f.message()).contains("CAP_SYS_PTRACE"));
+        .satisfies(f -> {
+          assertThat(f.message()).contains("CAP_SYS_PTRACE");
+          assertThat(f.remediation()).contains("ss -ltnp", "operator.nodeScan.sysPtrace");
+        });
   }
 
   @Test

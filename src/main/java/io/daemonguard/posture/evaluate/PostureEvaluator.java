@@ -107,7 +107,10 @@ public final class PostureEvaluator {
       if (u.fact().equals("hosts")) {
         unknown(PostureCheck.DOCKER_TCP_WITHOUT_TLS, "Docker's hosts " + u.reason(), daemon);
       } else if (u.fact().equals("listeners")) {
-        unknown(PostureCheck.DOCKER_TCP_WITHOUT_TLS, "Docker's unconfigured listeners: " + u.reason(), daemon);
+        unknown(PostureCheck.DOCKER_TCP_WITHOUT_TLS, "Docker's unconfigured listeners: " + u.reason(), daemon,
+            "Check by hand that dockerd listens on no TCP port its configuration does not name (ss -ltnp on the"
+                + " node), or scan with CAP_SYS_PTRACE (the chart's operator.nodeScan.sysPtrace; it also lets the"
+                + " scan reach the node's root filesystem through /proc).");
       }
     }
     for (Endpoint endpoint : list(docker.endpoints())) {
@@ -353,10 +356,14 @@ public final class PostureEvaluator {
   }
 
   private void unknown(PostureCheck check, String reason, List<String> evidence) {
+    unknown(check, reason, evidence,
+        "Make the fact readable (run as root, mount the host's root and /proc) and scan again.");
+  }
+
+  private void unknown(PostureCheck check, String reason, List<String> evidence, String remediation) {
     CheckDefinition definition = CheckDefinition.of(check);
     findings.add(new Finding(check, Severity.INFO, "could not be judged: " + reason, definition.cisId(),
-        List.copyOf(evidence), "Make the fact readable (run as root, mount the host's root and /proc) and scan again.",
-        true));
+        List.copyOf(evidence), remediation, true));
   }
 
   private static String reason(List<Unknown> unknown, String fact) {
