@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,9 +38,7 @@ final class PolicyStatuses {
     desired.setObservedGeneration(generation);
     String status = verdict.valid() ? "True" : "False";
     Condition previous = ready(current);
-    // lastTransitionTime is when the status flipped, not when we last looked: kept unless it really changes
-    String since = previous != null && status.equals(previous.getStatus()) && previous.getLastTransitionTime() != null
-        ? previous.getLastTransitionTime() : now.truncatedTo(ChronoUnit.SECONDS).toString();
+    String since = Conditions.transitionTime(previous, status, now);
     Condition ready = new ConditionBuilder()
         .withType(READY)
         .withStatus(status)

@@ -5,6 +5,7 @@ import io.daemonguard.api.DaemonSecurityPolicy;
 import io.daemonguard.api.NodeDaemonPosture;
 import io.daemonguard.api.NodeDaemonPostureSpec;
 import io.daemonguard.api.NodeDaemonPostureStatus;
+import io.daemonguard.operator.Conditions;
 import io.daemonguard.policy.Durations;
 import io.daemonguard.posture.NodeFacts;
 import io.daemonguard.report.EventRecorder;
@@ -45,7 +46,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -254,6 +254,7 @@ public final class NodeScanReconciler implements Reconciler<Node> {
   private Duration follow(Node node, Job job, NodeDaemonPostureStatus status, Duration interval, Instant now) {
     String name = node.getMetadata().getName();
     Pod pod = podOf(job);
+    String jobFailure = ScanJobs.failed(job);
     String failure = null;
     if (ScanJobs.succeeded(job)) {
       try {
@@ -280,9 +281,9 @@ public final class NodeScanReconciler implements Reconciler<Node> {
       } catch (IllegalArgumentException | KubernetesClientException e) {
         failure = "the scan's output could not be read: " + e.getMessage();
       }
-    } else if (ScanJobs.failed(job) != null) {
+    } else if (jobFailure != null) {
       String trouble = ScanJobs.podTrouble(pod);
-      failure = ScanJobs.failed(job) + (trouble == null ? "" : "; " + trouble);
+      failure = jobFailure + (trouble == null ? "" : "; " + trouble);
     } else if (ScanJobs.hopeless(pod)) {
       failure = ScanJobs.podTrouble(pod);
     } else if (started(job).plus(settings.deadline()).plus(GRACE).isBefore(now)) {
@@ -384,8 +385,8 @@ public final class NodeScanReconciler implements Reconciler<Node> {
       return;
     }
     PolicyReports.Format format = settings.reportFormat();
-    GenericKubernetesResource report = PolicyReports.forNode(format, new PolicyReports.Subject("v1", "Node", null,
-            node.getMetadata().getName(), node.getMetadata().getUid()), judgement.strictest(),
+    GenericKubernetesResource report = PolicyReports.forNode(format,
+        PolicyReports.Subject.node(node.getMetadata().getName(), node.getMetadata().getUid()), judgement.strictest(),
         judgement.status().getPolicies(), settings.reportPass(), now);
     try {
       client.genericKubernetesResources(format.apiVersion(), format.kind(false)).resource(report)
@@ -497,10 +498,10 @@ public final class NodeScanReconciler implements Reconciler<Node> {
     }
     try {
       metrics.refresh(postures.list());
-      metrics.running((int) jobs.list().count());
-      Set<String> cached = jobs.list().map(j -> j.getMetadata().getUid()).collect(Collectors.toSet());
-      handled.retainAll(cached);
-      for (Job job : jobs.list().toList()) {
+      List<Job> cached = jobs.list().toList();
+      metrics.running(cached.size());
+      handled.retainAll(cached.stream().map(j -> j.getMetadata().getUid()).collect(Collectors.toSet()));
+      for (Job job : cached) {
         String node = ScanJobs.nodeOf(job);
         if (node != null && nodes.get(new ResourceID(node)).isEmpty()) {
           deleteJob(job.getMetadata().getName());
@@ -560,9 +561,8 @@ public final class NodeScanReconciler implements Reconciler<Node> {
       String message, Instant now) {
     List<Condition> conditions = status.getConditions() == null ? new ArrayList<>()
         : new ArrayList<>(status.getConditions());
-    Optional<Condition> previous = conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-    String since = previous.filter(c -> value.equals(c.getStatus()) && c.getLastTransitionTime() != null)
-        .map(Condition::getLastTransitionTime).orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    Condition previous = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    String since = Conditions.transitionTime(previous, value, now);
     conditions.removeIf(c -> type.equals(c.getType()));
     conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason)
         .withMessage(message.length() > 32_000 ? message.substring(0, 32_000) : message)

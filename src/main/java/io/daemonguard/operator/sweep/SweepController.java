@@ -13,6 +13,7 @@ import io.daemonguard.admission.Workload;
 import io.daemonguard.admission.WorkloadReader;
 import io.daemonguard.api.AuditStatus;
 import io.daemonguard.api.DaemonSecurityPolicy;
+import io.daemonguard.operator.Conditions;
 import io.daemonguard.policy.ClusterPolicies;
 import io.daemonguard.report.EventRecorder;
 import io.daemonguard.report.PolicyReports;
@@ -594,8 +595,7 @@ public final class SweepController {
     condition.put("status", status);
     condition.put("reason", reason);
     condition.put("message", message);
-    condition.put("lastTransitionTime", existing != null && status.equals(existing.getStatus())
-        ? existing.getLastTransitionTime() : clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    condition.put("lastTransitionTime", Conditions.transitionTime(existing, status, clock.instant()));
     return condition;
   }
 
